@@ -42,8 +42,11 @@ export type ReleaseLock = () => Promise<void>;
  * Every method may be called concurrently. A store never inspects `sealed`.
  */
 export interface TokenStore {
-  /** The stored token for `userId`, or `null`. */
-  get(userId: string): Promise<StoredToken | null>;
+  /**
+   * The stored token for `userId`, or `null`. With `{ consistent: true }` (used while holding the refresh
+   * lock) a store that caches reads must bypass its cache.
+   */
+  get(userId: string, options?: { readonly consistent?: boolean }): Promise<StoredToken | null>;
   /** Stores `token`, replacing any token stored for the same user. */
   set(token: StoredToken): Promise<void>;
   /** Forgets the user's token. Resolves `true` when there was one. */

@@ -1,0 +1,45 @@
+/**
+ * `@threads-auth/core`: sign users in with Meta's Threads API and keep a valid long-lived token, in any
+ * Node framework. Adapters: `@threads-auth/express`, `@threads-auth/koa`, `@threads-auth/nestjs`.
+ *
+ * @packageDocumentation
+ */
+export {
+  createThreadsAuth,
+  isThreadsAuth,
+  toThreadsAuth,
+  checkThreadsToken,
+  type ThreadsAuth,
+  type ThreadsAuthInput,
+  type ThreadsAuthRequest,
+  type Outcome,
+  type RedirectOutcome,
+  type RespondOutcome,
+  type ErrorOutcome,
+  type PassOutcome,
+  type OutcomeHeaders,
+  type RefreshDueResult,
+} from './auth.js';
+export { buildAuthorizationUrl, type AuthorizationRequest } from './authorize.js';
+export { createThreadsClient, type ThreadsClient } from './client.js';
+export type { SetCookie } from './cookies.js';
+export {
+  ERROR_TABLE,
+  THREADS_AUTH_ERROR_CODES,
+  ThreadsAuthError,
+  ThreadsAuthOptionError,
+  isThreadsAuthError,
+  type MetaErrorDetails,
+  type ThreadsAuthErrorCode,
+  type ThreadsAuthErrorOptions,
+  type ThreadsStep,
+} from './errors.js';
+export { exchangeCode, exchangeForLongLivedToken, type CodeExchangeChecks, type LongLivedToken, type ShortLivedToken } from './exchange.js';
+export { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
+export type { RevocationReason, ThreadsAuthOptions, ThreadsClientOptions, TokenRevokedEvent } from './options.js';
+export { refreshLongLivedToken } from './refresh.js';
+export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
+export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredToken, type TokenStore } from './store.js';
+export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, redactUrl } from './threads.js';
+export type { ThreadsToken } from './token.js';
+export type { FetchLike } from './upstream.js';

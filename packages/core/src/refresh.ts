@@ -1,0 +1,30 @@
+import { internals, type ThreadsClient } from './client.js';
+import { ThreadsAuthError, isThreadsAuthError } from './errors.js';
+import { readLongLivedToken, type LongLivedToken } from './exchange.js';
+import { GRAPH_PATHS, isInvalidTokenMetaError } from './threads.js';
+import { callThreads } from './upstream.js';
+
+/**
+ * Refreshes a long-lived token: `GET /refresh_access_token?grant_type=th_refresh_token`. The token must be at
+ * least 24 hours old and not expired; the response is a new token valid 60 days from now, which must be
+ * persisted in place of the old one.
+ *
+ * @throws {ThreadsAuthError} `token_expired` when Meta says the token is dead (code 190/102: expired,
+ *   app removed, password changed; the user must sign in again), `refresh_failed` for other Meta
+ *   refusals, `invalid_upstream_response`, `upstream_error`, `upstream_unavailable`, `upstream_timeout`.
+ * @see https://developers.facebook.com/docs/threads/get-started/long-lived-tokens
+ */
+export async function refreshLongLivedToken(client: ThreadsClient, longLivedToken: string): Promise<LongLivedToken> {
+  const { options, upstream } = internals(client);
+  const url = new URL(GRAPH_PATHS.refresh, options.graphUrl);
+  url.searchParams.set('grant_type', 'th_refresh_token');
+  url.searchParams.set('access_token', longLivedToken);
+  try {
+    return readLongLivedToken(await callThreads(upstream, { step: 'refresh', url, method: 'GET', failure: 'refresh_failed' }), 'refresh');
+  } catch (error) {
+    if (isThreadsAuthError(error) && error.code === 'refresh_failed' && error.meta !== undefined && isInvalidTokenMetaError(error.meta)) {
+      throw new ThreadsAuthError('token_expired', { step: 'refresh', meta: error.meta, message: error.message });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Calls to Meta's Graph origin: one timeout per attempt, bounded retries of transient failures of
+ * idempotent GETs with jittered exponential backoff, and classification of every failure into a
+ * {@link ThreadsAuthError}. Only redacted URLs ever reach an error message.
+ *
+ * @module
+ */
+import { ThreadsAuthError, type ThreadsAuthErrorCode, type ThreadsStep } from './errors.js';
+import { isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl } from './threads.js';
+
+/** The fetch function threads-auth calls Meta with (the global `fetch` by default). */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** How upstream calls behave. */
+export interface UpstreamConfig {
+  readonly fetch: FetchLike;
+  /** Bound on each attempt, response body included. */
+  readonly timeoutMs: number;
+  /** Attempts per idempotent call, 1–3. */
+  readonly attempts: number;
+  /** First backoff delay; doubles per retry, with jitter. */
+  readonly retryDelayMs: number;
+}
+
+/** One call to a Threads endpoint. */
+export interface UpstreamCall {
+  readonly step: ThreadsStep;
+  readonly url: URL;
+  readonly method: 'GET' | 'POST';
+  readonly body?: URLSearchParams;
+  /** The code to fail with when Meta answers with a (non-transient) error body. */
+  readonly failure: ThreadsAuthErrorCode;
+}
+
+class AttemptFailure {
+  constructor(
+    readonly error: ThreadsAuthError,
+    readonly retryable: boolean,
+  ) {}
+}
+
+const TIMEOUT = Symbol('timeout');
+
+async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Record<string, unknown>> {
+  const where = `${call.method} ${redactUrl(call.url)}`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(TIMEOUT), config.timeoutMs);
+  let status: number;
+  let text: string;
+  try {
+    const response = await config.fetch(call.url, {
+      method: call.method,
+      headers: call.body ? { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' } : { accept: 'application/json' },
+      body: call.body,
+      signal: controller.signal,
+      redirect: 'manual',
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (cause) {
+    if (controller.signal.aborted && controller.signal.reason === TIMEOUT) {
+      throw new AttemptFailure(
+        new ThreadsAuthError('upstream_timeout', { step: call.step, message: `${call.step}: no answer within ${config.timeoutMs} ms from ${where}` }),
+        true,
+      );
+    }
+    const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : 'network error';
+    throw new AttemptFailure(
+      new ThreadsAuthError('upstream_unavailable', { step: call.step, message: `${call.step}: ${where} failed: ${reason}` }),
+      true,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const json = parseThreadsJson(text);
+  if (status >= 200 && status < 300) {
+    if (json !== undefined) return json;
+    throw new AttemptFailure(
+      new ThreadsAuthError('invalid_upstream_response', { step: call.step, message: `${call.step}: HTTP ${status} from ${where} is not a JSON object` }),
+      false,
+    );
+  }
+  const meta = parseMetaError(json, status);
+  if (meta !== undefined) {
+    const transient = isTransientMetaError(meta);
+    const detail = `Meta error ${meta.code ?? '?'}${meta.subcode === undefined ? '' : `/${meta.subcode}`}${meta.message ? ` "${meta.message}"` : ''}`;
+    throw new AttemptFailure(
+      new ThreadsAuthError(transient ? 'upstream_unavailable' : call.failure, {
+        step: call.step,
+        meta,
+        message: `${call.step}: HTTP ${status} from ${where}: ${detail}`,
+      }),
+      transient,
+    );
+  }
+  const code: ThreadsAuthErrorCode = status === 503 ? 'upstream_unavailable' : status >= 500 ? 'upstream_error' : 'invalid_upstream_response';
+  throw new AttemptFailure(
+    new ThreadsAuthError(code, { step: call.step, meta: { httpStatus: status }, message: `${call.step}: HTTP ${status} without a Meta error body from ${where}` }),
+    status >= 500,
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls a Threads endpoint and resolves its JSON body (ids read losslessly). GETs are retried on transient
+ * failures (network errors, timeouts, 5xx without a Meta code, `is_transient`, Meta codes 1, 2, 4, 17, 341)
+ * up to `config.attempts` times; POSTs are never retried.
+ *
+ * @throws {ThreadsAuthError} `call.failure` when Meta answers with an error, `invalid_upstream_response`,
+ *   `upstream_error`, `upstream_unavailable` or `upstream_timeout`.
+ */
+export async function callThreads(config: UpstreamConfig, call: UpstreamCall): Promise<Record<string, unknown>> {
+  const attempts = call.method === 'GET' ? config.attempts : 1;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(config, call);
+    } catch (failure) {
+      if (!(failure instanceof AttemptFailure)) throw failure;
+      if (!failure.retryable || n >= attempts) throw failure.error;
+      const delay = config.retryDelayMs * 2 ** (n - 1);
+      await sleep(delay / 2 + Math.random() * (delay / 2));
+    }
+  }
+}
