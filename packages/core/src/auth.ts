@@ -410,14 +410,7 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
       const location = withErrorParameter(opts.failureRedirect, error.code);
       return { type: 'redirect', status: 302, location, headers: { location, 'cache-control': NO_STORE }, cookies, error };
     }
-    return {
-      type: 'error',
-      status: error.status,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_STORE },
-      body: error.safeMessage,
-      error,
-      cookies,
-    };
+    return errorOutcome(error, cookies);
   };
   const redirect = (status: 302 | 303, location: string, cookies: readonly SetCookie[]): RedirectOutcome => ({
     type: 'redirect',
@@ -641,6 +634,21 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
 
 function statusPage(title: string, text: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${title}</h1><p>${text}</p></body></html>`;
+}
+
+/**
+ * The answer to give for `error`: its HTTP status and its safe message as text, never a secret.
+ * What adapters send for `requireThreadsToken` / `ThreadsAuthGuard` refusals and failed logins.
+ */
+export function errorOutcome(error: ThreadsAuthError, cookies: readonly SetCookie[] = NO_COOKIES): ErrorOutcome {
+  return {
+    type: 'error',
+    status: error.status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_STORE },
+    body: error.safeMessage,
+    error,
+    cookies,
+  };
 }
 
 /**

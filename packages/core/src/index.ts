@@ -9,6 +9,7 @@ export {
   isThreadsAuth,
   toThreadsAuth,
   checkThreadsToken,
+  errorOutcome,
   type ThreadsAuth,
   type ThreadsAuthInput,
   type ThreadsAuthRequest,
