@@ -53,11 +53,12 @@ export async function exchangeCode(client: ThreadsClient, callbackQuery: URLSear
       throw new ThreadsAuthError(error.error === 'access_denied' ? 'access_denied' : 'authorization_failed', { step: 'authorize' });
     }
     const code = (error as { code?: unknown }).code;
-    if (code === 'OAUTH_INVALID_RESPONSE' && /state/i.test(String((error as Error).message))) {
+    const detail = error instanceof Error && error.cause instanceof Error ? error.cause.message : String((error as Error).message);
+    if (code === 'OAUTH_INVALID_RESPONSE' && /"state"/.test(detail)) {
       throw new ThreadsAuthError('invalid_state', { step: 'authorize' });
     }
     if (code === 'OAUTH_INVALID_RESPONSE' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_PARSE_ERROR') {
-      throw new ThreadsAuthError('invalid_request', { step: 'authorize', message: `callback rejected by openid-client: ${(error as Error).message}` });
+      throw new ThreadsAuthError('invalid_request', { step: 'authorize', message: `callback rejected by openid-client: ${detail}` });
     }
     throw new ThreadsAuthError('invalid_upstream_response', { step: 'code_exchange', message: `code exchange: ${(error as Error).message}` });
   }

@@ -12,6 +12,7 @@
 export function sameSiteTarget(returnTo: string | null | undefined, origin: string): string | undefined {
   if (typeof returnTo !== 'string' || returnTo.length === 0 || returnTo.length > 2048) return undefined;
   // Browsers treat "\" like "/" and drop tabs and newlines, so "/\evil.com" and "/\t/evil.com" would leave the site.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   if (/[\\\u0000-\u001f\u007f]/.test(returnTo)) return undefined;
   let url: URL;
   try {
