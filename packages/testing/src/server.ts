@@ -105,7 +105,8 @@ export interface FakeThreads {
    *
    * @param authorizeUrl - The authorization URL the app redirected to; it must point at this fake.
    * @param decision - `'allow'` (default) or `'cancel'`.
-   * @param userId - Which of the fake's users consents; default the first.
+   * @param userId - Which of the fake's users consents; default the first. With `autoApprove` there is no
+   *   page to click: the fake's redirect is returned as is, and only `'allow'` as the first user is possible.
    * @returns The `Location` the fake redirected to: the app's redirect_uri with `code` (or `error`), `state`
    *   if one was sent, and `#_`. Fetch it to drive the app's callback.
    * @throws TypeError when `authorizeUrl` points elsewhere or `userId` is not offered; Error when the fake

@@ -85,7 +85,7 @@ describe('POST /oauth/access_token (code exchange)', () => {
   it('rejects a wrong client_id or client_secret with code 101', async () => {
     fake = await startFakeThreads();
     const code = await obtainCode(fake);
-    for (const override of [{ client_secret: 'nope' }, { client_id: '42' }]) {
+    for (const override of [{ client_secret: 'nope' }, { client_id: '42' }] as Record<string, string>[]) {
       const res = await exchangeCode(fake, code, override);
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({
