@@ -1,0 +1,248 @@
+import type { StoredToken } from '@threads-auth/core';
+import { describeUnavailable } from '@threads-auth/contract-tests/store';
+import type pg from 'pg';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_TABLE_NAME, PostgresTokenStore, migrate, migration } from '../src/index.js';
+import { DATABASE_URL, dropTables, openPool, probePostgres, uniqueTableName } from './postgres-server.js';
+
+const DAY = 86_400_000;
+const unavailable = await probePostgres();
+
+function token(userId: string, sealed: string, overrides: Partial<StoredToken> = {}): StoredToken {
+  const now = Date.now();
+  return { userId, sealed, issuedAt: now - DAY, expiresAt: now + 30 * DAY, ...overrides };
+}
+
+describe('PostgresTokenStore options (no server needed)', () => {
+  const pool = {} as pg.Pool;
+
+  it('rejects a tableName that is not a plain identifier, naming the option', () => {
+    for (const tableName of ['tokens; DROP TABLE users', 'has space', '1starts_with_digit', 'quo"te', '', 'x'.repeat(44)]) {
+      expect(() => new PostgresTokenStore({ pool, tableName })).toThrow(TypeError);
+      expect(() => new PostgresTokenStore({ pool, tableName })).toThrow(/option "tableName"/);
+    }
+  });
+
+  it('rejects a schema that is not a plain identifier, naming the option', () => {
+    expect(() => new PostgresTokenStore({ pool, schema: 'public.evil' })).toThrow(/option "schema"/);
+  });
+
+  it('requires exactly one of pool and connectionString', () => {
+    expect(() => new PostgresTokenStore({} as never)).toThrow(/option "pool" or "connectionString" is required/);
+    expect(() => new PostgresTokenStore({ pool, connectionString: DATABASE_URL } as never)).toThrow(TypeError);
+  });
+
+  it('validates names in migration() too, and quotes every identifier', () => {
+    expect(() => migration('bad-name')).toThrow(/option "tableName"/);
+    expect(() => migration('ok', 'bad schema')).toThrow(/option "schema"/);
+    const sql = migration('MyTokens', 'auth');
+    expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens" (');
+    expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_locks" (');
+    expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_once" (');
+    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "MyTokens_expires_at_idx" ON "auth"."MyTokens" (expires_at);');
+    expect(migration()).toContain(`"${DEFAULT_TABLE_NAME}"`);
+  });
+
+  it('rejects a ttl that is not a positive number before touching the database', async () => {
+    const store = new PostgresTokenStore({ pool, createTable: false });
+    await expect(store.acquireLock('k', 0)).rejects.toThrow(/option "ttlMs"/);
+    await expect(store.consumeOnce('k', -5)).rejects.toThrow(TypeError);
+  });
+});
+
+if (unavailable !== undefined) {
+  describeUnavailable('PostgresTokenStore (PostgreSQL-specific)', unavailable);
+} else {
+  describe('PostgresTokenStore (PostgreSQL-specific)', () => {
+    const disposers: Array<() => Promise<void>> = [];
+
+    afterEach(async () => {
+      for (const dispose of disposers.splice(0).reverse()) await dispose();
+    });
+
+    function pool(): pg.Pool {
+      const p = openPool();
+      disposers.push(() => p.end());
+      return p;
+    }
+
+    /** A fresh table name, its tables dropped after the test. */
+    function table(schema?: string): string {
+      const tableName = uniqueTableName();
+      disposers.push(async () => {
+        const cleaner = openPool();
+        await dropTables(cleaner, tableName, schema);
+        await cleaner.end();
+      });
+      return tableName;
+    }
+
+    function store(options: ConstructorParameters<typeof PostgresTokenStore>[0]): PostgresTokenStore {
+      const s = new PostgresTokenStore(options);
+      disposers.push(() => s.close());
+      return s;
+    }
+
+    async function columns(p: pg.Pool, tableName: string, schema = 'public'): Promise<Record<string, string>> {
+      const { rows } = await p.query<{ column_name: string; data_type: string }>(
+        'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+        [schema, tableName],
+      );
+      return Object.fromEntries(rows.map((r) => [r.column_name, r.data_type]));
+    }
+
+    it('creates its tables on first use, once, when many calls of two instances arrive together', async () => {
+      const tableName = table();
+      const p1 = pool();
+      const p2 = pool();
+      const a = store({ pool: p1, tableName });
+      const b = store({ pool: p2, tableName });
+      const connect = vi.spyOn(p1, 'connect');
+      const results = await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => a.set(token(`a${i}`, 'x'))),
+        ...Array.from({ length: 10 }, (_, i) => b.set(token(`b${i}`, 'y'))),
+        a.acquireLock('refresh:x', 5_000),
+        b.consumeOnce('state:x', 5_000),
+      ]);
+      expect(results).toHaveLength(22);
+      // Twelve concurrent first calls on one instance share a single migration, the only caller that checks
+      // out a client itself (pool.query passes a callback).
+      expect(connect.mock.calls.filter((args: unknown[]) => args.length === 0)).toHaveLength(1);
+      expect((await a.listDue({ issuedBefore: Date.now(), expiresBefore: Date.now() + 60 * DAY, expiresAfter: 0, limit: 100 })).length).toBe(20);
+      expect(await columns(p1, tableName)).toEqual({
+        user_id: 'text',
+        sealed: 'text',
+        issued_at: 'bigint',
+        expires_at: 'bigint',
+        updated_at: 'timestamp with time zone',
+      });
+      const { rows } = await p1.query('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [tableName]);
+      expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_expires_at_idx`, `${tableName}_pkey`]);
+    });
+
+    it('with createTable: false, expects the tables to exist and works once migrate() ran', async () => {
+      const tableName = table();
+      const p = pool();
+      const s = store({ pool: p, tableName, createTable: false });
+      await expect(s.get('u1')).rejects.toThrow(/does not exist/);
+      await migrate(p, { tableName });
+      await s.set(token('u1', 'v1'));
+      expect((await s.get('u1'))?.sealed).toBe('v1');
+    });
+
+    it('migration() is SQL an app can run itself, more than once', async () => {
+      const tableName = table();
+      const p = pool();
+      await p.query(migration(tableName));
+      await p.query(migration(tableName));
+      const s = store({ pool: p, tableName, createTable: false });
+      await s.set(token('u1', 'v1'));
+      expect(await s.consumeOnce('state:1', 5_000)).toBe(true);
+      expect(await s.acquireLock('refresh:1', 5_000)).not.toBeNull();
+      expect(Object.keys(await columns(p, `${tableName}_locks`)).sort()).toEqual(['expires_at', 'holder', 'lock_key']);
+      expect(Object.keys(await columns(p, `${tableName}_once`)).sort()).toEqual(['expires_at', 'used_key']);
+    });
+
+    it('migrate() is safe when several processes run it at once', async () => {
+      const tableName = table();
+      await Promise.all(Array.from({ length: 5 }, () => migrate(pool(), { tableName })));
+      expect(Object.keys(await columns(pool(), tableName))).toHaveLength(5);
+    });
+
+    it('keeps tokens across restarts: a new store instance on the same database sees them', async () => {
+      const tableName = table();
+      const record = token('17841405793187219', 'sealed-v1');
+      const first = new PostgresTokenStore({ connectionString: DATABASE_URL, tableName });
+      await first.set(record);
+      const release = await first.acquireLock('refresh:17841405793187219', 10_000);
+      await first.close();
+
+      const second = store({ connectionString: DATABASE_URL, tableName });
+      expect(await second.get('17841405793187219')).toEqual(record);
+      expect(await second.acquireLock('refresh:17841405793187219', 10_000)).toBeNull();
+      expect(release).not.toBeNull();
+    });
+
+    it('puts its tables in the given schema, and supports mixed-case names', async () => {
+      const schema = `threads_auth_test_schema_${globalThis.crypto.randomUUID().slice(0, 8)}`;
+      const p = pool();
+      await p.query(`CREATE SCHEMA "${schema}"`);
+      disposers.push(async () => {
+        const cleaner = openPool();
+        await cleaner.query(`DROP SCHEMA "${schema}" CASCADE`);
+        await cleaner.end();
+      });
+      const tableName = `Mixed_${uniqueTableName()}`;
+      const s = store({ pool: p, tableName, schema });
+      await s.set(token('u1', 'v1'));
+      expect((await s.get('u1'))?.sealed).toBe('v1');
+      expect(Object.keys(await columns(p, tableName, schema))).toContain('sealed');
+      const { rows } = await p.query('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = $1', [tableName]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('refreshes updated_at on every upsert', async () => {
+      const tableName = table();
+      const p = pool();
+      const s = store({ pool: p, tableName });
+      await s.set(token('u1', 'v1'));
+      const before = (await p.query(`SELECT updated_at FROM "${tableName}" WHERE user_id = 'u1'`)).rows[0].updated_at as Date;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await s.set(token('u1', 'v2'));
+      const after = (await p.query(`SELECT updated_at FROM "${tableName}" WHERE user_id = 'u1'`)).rows[0].updated_at as Date;
+      expect(after.getTime()).toBeGreaterThan(before.getTime());
+    });
+
+    it('deletes expired locks, one-time keys and tokens opportunistically', async () => {
+      const tableName = table();
+      const p = pool();
+      await migrate(p, { tableName });
+      await p.query(`INSERT INTO "${tableName}_locks" VALUES ('old-lock', 'h', now() - interval '1 minute')`);
+      await p.query(`INSERT INTO "${tableName}_once" VALUES ('old-key', now() - interval '1 minute')`);
+      await p.query(`INSERT INTO "${tableName}" (user_id, sealed, issued_at, expires_at) VALUES ('old-user', 's', 1, 2)`);
+      const s = store({ pool: p, tableName, createTable: false });
+      expect(await s.consumeOnce('fresh-key', 60_000)).toBe(true);
+      await vi.waitFor(async () => {
+        const { rows } = await p.query(
+          `SELECT (SELECT count(*) FROM "${tableName}_locks")::int AS locks,
+                  (SELECT count(*) FROM "${tableName}_once")::int AS once,
+                  (SELECT count(*) FROM "${tableName}")::int AS tokens`,
+        );
+        expect(rows[0]).toEqual({ locks: 0, once: 1, tokens: 0 });
+      });
+    });
+
+    it('a used one-time key can be used again once its ttl has passed', async () => {
+      const s = store({ pool: pool(), tableName: table() });
+      expect(await s.consumeOnce('state:ttl', 100)).toBe(true);
+      expect(await s.consumeOnce('state:ttl', 100)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await s.consumeOnce('state:ttl', 100)).toBe(true);
+    });
+
+    it('close() ends the pool it opened from connectionString, and leaves a pool passed in open', async () => {
+      const tableName = table();
+      const owned = new PostgresTokenStore({ connectionString: DATABASE_URL, tableName });
+      await owned.set(token('u1', 'v1'));
+      await owned.close();
+      await owned.close();
+      await expect(owned.get('u1')).rejects.toThrow(/pool after calling end/);
+
+      const p = pool();
+      const borrowed = new PostgresTokenStore({ pool: p, tableName });
+      expect((await borrowed.get('u1'))?.sealed).toBe('v1');
+      await borrowed.close();
+      expect((await p.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+    });
+
+    it('retries table creation after a failed first use', async () => {
+      const tableName = table();
+      const p = pool();
+      const s = store({ pool: p, tableName, schema: 'threads_auth_test_missing_schema' });
+      await expect(s.get('u1')).rejects.toThrow(/schema "threads_auth_test_missing_schema" does not exist/);
+      const connect = vi.spyOn(p, 'connect');
+      await expect(s.get('u1')).rejects.toThrow(/does not exist/);
+      expect(connect.mock.calls.filter((args: unknown[]) => args.length === 0)).toHaveLength(1);
+    });
+  });
+}

@@ -1,0 +1,339 @@
+import type { StoredToken } from '@threads-auth/core';
+import { describeUnavailable } from '@threads-auth/contract-tests/store';
+import type { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RedisTokenStore } from '../src/index.js';
+import { REDIS_URL, connect, deletePrefix, probeRedis, uniquePrefix } from './redis-server.js';
+
+const DAY = 86_400_000;
+const unavailable = await probeRedis();
+
+function token(userId: string, sealed: string, overrides: Partial<StoredToken> = {}): StoredToken {
+  const now = Date.now();
+  return { userId, sealed, issuedAt: now - DAY, expiresAt: now + 30 * DAY, ...overrides };
+}
+
+if (unavailable !== undefined) {
+  describeUnavailable('RedisTokenStore (Redis-specific)', unavailable);
+} else {
+  describe('RedisTokenStore (Redis-specific)', () => {
+    const disposers: Array<() => Promise<void>> = [];
+
+    afterEach(async () => {
+      for (const dispose of disposers.splice(0).reverse()) await dispose();
+    });
+
+    /** A client of the test's own, quit after the test. */
+    function client(name = `threads-auth-test-${globalThis.crypto.randomUUID()}`): Redis {
+      const c = connect({ connectionName: name });
+      disposers.push(async () => {
+        if (c.status !== 'end') await c.quit();
+      });
+      return c;
+    }
+
+    /** A store on its own connection; every store of one test shares `keyPrefix`. */
+    async function storeOn(connection: Redis, keyPrefix: string, options: Partial<ConstructorParameters<typeof RedisTokenStore>[0]> = {}) {
+      const store = new RedisTokenStore({ ...options, client: connection, keyPrefix } as ConstructorParameters<typeof RedisTokenStore>[0]);
+      disposers.push(() => store.close());
+      await store.ready();
+      return store;
+    }
+
+    function prefix(): string {
+      const keyPrefix = uniquePrefix();
+      disposers.push(async () => {
+        const cleaner = connect();
+        await deletePrefix(cleaner, keyPrefix);
+        await cleaner.quit();
+      });
+      return keyPrefix;
+    }
+
+    describe('key layout', () => {
+      it('keeps the record under token:<userId> with PX until expiresAt, indexed in due by expiresAt', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix);
+        const record = token('17841405793187219', 'sealed-1');
+        await store.set(record);
+
+        expect(JSON.parse((await redis.get(`${keyPrefix}token:17841405793187219`))!)).toEqual(record);
+        const pttl = await redis.pttl(`${keyPrefix}token:17841405793187219`);
+        expect(pttl).toBeGreaterThan(30 * DAY - 60_000);
+        expect(pttl).toBeLessThanOrEqual(30 * DAY);
+        expect(await redis.zscore(`${keyPrefix}due`, '17841405793187219')).toBe(String(record.expiresAt));
+
+        expect(await store.delete('17841405793187219')).toBe(true);
+        expect(await redis.exists(`${keyPrefix}token:17841405793187219`)).toBe(0);
+        expect(await redis.zscore(`${keyPrefix}due`, '17841405793187219')).toBeNull();
+      });
+
+      it('stores an already expired token as no token', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix);
+        await store.set(token('u1', 'live'));
+        await store.set(token('u1', 'dead', { expiresAt: Date.now() - 1 }));
+        expect(await redis.exists(`${keyPrefix}token:u1`)).toBe(0);
+        expect(await redis.zcard(`${keyPrefix}due`)).toBe(0);
+        expect(await store.get('u1')).toBeNull();
+      });
+
+      it('sweeps index entries whose token key Redis already expired', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix);
+        await store.set(token('short', 's', { expiresAt: Date.now() + 50 }));
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        expect(await redis.zscore(`${keyPrefix}due`, 'short')).not.toBeNull();
+        await store.set(token('other', 'o'));
+        expect(await redis.zrange(`${keyPrefix}due`, 0, -1)).toEqual(['other']);
+      });
+
+      it('keeps locks under lock:<key> and one-time keys under once:<key>, both with PX', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix);
+        const release = await store.acquireLock('refresh:u1', 5_000);
+        expect(await redis.get(`${keyPrefix}lock:refresh:u1`)).toMatch(/^[0-9a-f-]{36}$/);
+        expect(await redis.pttl(`${keyPrefix}lock:refresh:u1`)).toBeGreaterThan(4_000);
+        await release!();
+        expect(await redis.exists(`${keyPrefix}lock:refresh:u1`)).toBe(0);
+
+        expect(await store.consumeOnce('state:abc', 60_000)).toBe(true);
+        expect(await redis.get(`${keyPrefix}once:state:abc`)).toBe('1');
+        expect(await redis.pttl(`${keyPrefix}once:state:abc`)).toBeGreaterThan(59_000);
+      });
+
+      it('refuses a key that does not hold a token record instead of guessing', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix, { cache: false });
+        await redis.set(`${keyPrefix}token:u1`, 'not json');
+        await expect(store.get('u1')).rejects.toThrow(`Redis key "${keyPrefix}token:u1" does not hold a threads-auth token record`);
+      });
+    });
+
+    describe('lock release (Lua compare-and-delete)', () => {
+      it('does not delete a lock that now holds another holder', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix);
+        const release = await store.acquireLock('refresh:u1', 5_000);
+        // As if our ttl had run out and another instance had taken the lock since.
+        await redis.set(`${keyPrefix}lock:refresh:u1`, 'someone-else', 'PX', 5_000);
+        await release!();
+        expect(await redis.get(`${keyPrefix}lock:refresh:u1`)).toBe('someone-else');
+      });
+
+      it('is exclusive across two instances on two connections', async () => {
+        const keyPrefix = prefix();
+        const a = await storeOn(client(), keyPrefix);
+        const b = await storeOn(client(), keyPrefix);
+        const release = await a.acquireLock('refresh:u1', 5_000);
+        expect(await b.acquireLock('refresh:u1', 5_000)).toBeNull();
+        await release!();
+        expect(await b.acquireLock('refresh:u1', 5_000)).not.toBeNull();
+        expect(await a.consumeOnce('state:x', 5_000)).toBe(true);
+        expect(await b.consumeOnce('state:x', 5_000)).toBe(false);
+      });
+
+      it('rejects a ttl that is not a positive number', async () => {
+        const store = await storeOn(client(), prefix());
+        await expect(store.acquireLock('k', 0)).rejects.toThrow(TypeError);
+        await expect(store.consumeOnce('k', Number.NaN)).rejects.toThrow(/"ttlMs"/);
+      });
+    });
+
+    describe('read cache', () => {
+      it('serves repeated reads without a Redis round trip', async () => {
+        const redis = client();
+        const store = await storeOn(redis, prefix());
+        await store.set(token('u1', 'v1'));
+        const get = vi.spyOn(redis, 'get');
+        for (let i = 0; i < 5; i++) expect((await store.get('u1'))?.sealed).toBe('v1');
+        expect(await store.get('unknown')).toBeNull();
+        expect(await store.get('unknown')).toBeNull();
+        expect(get).toHaveBeenCalledTimes(1);
+      });
+
+      it('with { consistent: true } reads Redis even when cached', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix, { cache: { ttlMs: 60_000 } });
+        await store.set(token('u1', 'v1'));
+        // Written behind the store's back: no invalidation is published.
+        await redis.set(`${keyPrefix}token:u1`, JSON.stringify(token('u1', 'v2')));
+        expect((await store.get('u1'))?.sealed).toBe('v1');
+        expect((await store.get('u1', { consistent: true }))?.sealed).toBe('v2');
+        expect((await store.get('u1'))?.sealed).toBe('v2');
+      });
+
+      it('serves an entry for at most ttlMs even when no invalidation arrives', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix, { cache: { ttlMs: 100 } });
+        await store.set(token('u1', 'v1'));
+        await redis.set(`${keyPrefix}token:u1`, JSON.stringify(token('u1', 'v2')));
+        expect((await store.get('u1'))?.sealed).toBe('v1');
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect((await store.get('u1'))?.sealed).toBe('v2');
+      });
+
+      it('never serves a token after delete on the same instance, even with a read in flight', async () => {
+        const store = await storeOn(client(), prefix(), { cache: { ttlMs: 60_000 } });
+        await store.set(token('u1', 'v1'));
+        expect((await store.get('u1'))?.sealed).toBe('v1');
+        const [inFlight, deleted] = await Promise.all([store.get('u1', { consistent: true }), store.delete('u1')]);
+        expect(inFlight?.sealed).toBe('v1');
+        expect(deleted).toBe(true);
+        expect(await store.get('u1')).toBeNull();
+      });
+
+      it('evicts the least recently used user beyond max', async () => {
+        const redis = client();
+        const store = await storeOn(redis, prefix(), { cache: { max: 2, ttlMs: 60_000 } });
+        await store.set(token('a', 'a'));
+        await store.set(token('b', 'b'));
+        await store.get('a');
+        await store.set(token('c', 'c'));
+        const get = vi.spyOn(redis, 'get');
+        await store.get('a');
+        await store.get('c');
+        expect(get).not.toHaveBeenCalled();
+        await store.get('b');
+        expect(get).toHaveBeenCalledTimes(1);
+      });
+
+      it('is coherent across two instances on two connections through the invalidation channel', async () => {
+        const keyPrefix = prefix();
+        // A long ttl: only the invalidation message can explain b seeing a's writes.
+        const a = await storeOn(client(), keyPrefix, { cache: { ttlMs: 60_000 } });
+        const b = await storeOn(client(), keyPrefix, { cache: { ttlMs: 60_000 } });
+
+        expect(await b.get('u1')).toBeNull();
+        await a.set(token('u1', 'v1'));
+        await vi.waitFor(async () => expect((await b.get('u1'))?.sealed).toBe('v1'), { timeout: 2_000, interval: 10 });
+
+        await a.set(token('u1', 'v2'));
+        expect((await a.get('u1'))?.sealed).toBe('v2');
+        await vi.waitFor(async () => expect((await b.get('u1'))?.sealed).toBe('v2'), { timeout: 2_000, interval: 10 });
+
+        await b.delete('u1');
+        expect(await b.get('u1')).toBeNull();
+        await vi.waitFor(async () => expect(await a.get('u1')).toBeNull(), { timeout: 2_000, interval: 10 });
+      });
+
+      it('publishes invalidations from an instance whose own cache is off', async () => {
+        const keyPrefix = prefix();
+        const cached = await storeOn(client(), keyPrefix, { cache: { ttlMs: 60_000 } });
+        const uncached = await storeOn(client(), keyPrefix, { cache: false });
+        await uncached.set(token('u1', 'v1'));
+        expect((await cached.get('u1'))?.sealed).toBe('v1');
+        await uncached.set(token('u1', 'v2'));
+        await vi.waitFor(async () => expect((await cached.get('u1'))?.sealed).toBe('v2'), { timeout: 2_000, interval: 10 });
+      });
+
+      it('empties the cache when its subscription drops, and is coherent again once resubscribed', async () => {
+        const keyPrefix = prefix();
+        const name = `threads-auth-test-${globalThis.crypto.randomUUID()}`;
+        const admin = client();
+        const aClient = client(name);
+        const a = await storeOn(aClient, keyPrefix, { cache: { ttlMs: 60_000 } });
+        const b = await storeOn(client(), keyPrefix, { cache: false });
+        await b.set(token('u1', 'v1'));
+        // Once b's invalidation has reached a, a read fills a's cache: prove it is served from there.
+        await vi.waitFor(async () => {
+          expect((await a.get('u1'))?.sealed).toBe('v1');
+          const get = vi.spyOn(aClient, 'get');
+          try {
+            expect((await a.get('u1'))?.sealed).toBe('v1');
+            expect(get).not.toHaveBeenCalled();
+          } finally {
+            get.mockRestore();
+          }
+        });
+
+        // The store's subscriber is a duplicate of its client, so it carries the same connection name.
+        const subscribers = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
+          .split('\n')
+          .filter((line) => line.includes(` name=${name} `));
+        expect(subscribers).toHaveLength(1);
+        const id = /\bid=(\d+)/.exec(subscribers[0]!)![1]!;
+        await admin.call('CLIENT', 'KILL', 'ID', id);
+        // Written while a may not be listening: only emptying the cache on disconnect keeps a from serving v1.
+        await b.set(token('u1', 'v2'));
+        await vi.waitFor(async () => expect((await a.get('u1'))?.sealed).toBe('v2'), { timeout: 5_000, interval: 20 });
+
+        await vi.waitFor(
+          async () => {
+            const list = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+            expect(list).toContain(` name=${name} `);
+          },
+          { timeout: 5_000, interval: 50 },
+        );
+        await a.get('u1');
+        await b.set(token('u1', 'v3'));
+        await vi.waitFor(async () => expect((await a.get('u1'))?.sealed).toBe('v3'), { timeout: 5_000, interval: 20 });
+      });
+    });
+
+    describe('close()', () => {
+      it('quits the client it created from url, and its subscriber', async () => {
+        const store = new RedisTokenStore({ url: REDIS_URL, keyPrefix: prefix() });
+        await store.ready();
+        await store.set(token('u1', 'v1'));
+        await store.close();
+        await store.close();
+        await expect(store.get('u1', { consistent: true })).rejects.toThrow(/Connection is closed/);
+      });
+
+      it('leaves a client passed in open, and closes only its own subscriber', async () => {
+        const keyPrefix = prefix();
+        const name = `threads-auth-test-${globalThis.crypto.randomUUID()}`;
+        const redis = client(name);
+        const admin = client();
+        const store = new RedisTokenStore({ client: redis, keyPrefix });
+        await store.ready();
+        expect(String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))).toContain(` name=${name} `);
+        await store.close();
+        expect(redis.status).toBe('ready');
+        expect(await redis.ping()).toBe('PONG');
+        await vi.waitFor(async () => expect(String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))).not.toContain(` name=${name} `));
+      });
+
+      it('opens no subscription when the cache is off', async () => {
+        const redis = client();
+        const duplicate = vi.spyOn(redis, 'duplicate');
+        const store = await storeOn(redis, prefix(), { cache: false });
+        await store.set(token('u1', 'v1'));
+        expect(duplicate).not.toHaveBeenCalled();
+      });
+
+      it('can close while the server is unreachable', async () => {
+        const store = new RedisTokenStore({ url: 'redis://127.0.0.1:1', keyPrefix: prefix() });
+        await store.close();
+        await expect(store.ready()).rejects.toThrow();
+      });
+    });
+
+    describe('options', () => {
+      it('requires exactly one of client and url', () => {
+        expect(() => new RedisTokenStore({} as never)).toThrow(/option "client" or "url" is required/);
+        expect(() => new RedisTokenStore({ url: REDIS_URL, client: {} } as never)).toThrow(TypeError);
+      });
+
+      it('names the cache option at fault', () => {
+        expect(() => new RedisTokenStore({ url: REDIS_URL, cache: { ttlMs: 0 } })).toThrow(/"cache.ttlMs"/);
+        expect(() => new RedisTokenStore({ url: REDIS_URL, cache: { max: 1.5 } })).toThrow(/"cache.max"/);
+      });
+
+      it('uses threads-auth: as the default prefix', async () => {
+        const store = new RedisTokenStore({ client: client(), cache: false });
+        disposers.push(() => store.close());
+        expect(store.keyPrefix).toBe('threads-auth:');
+      });
+    });
+  });
+}
