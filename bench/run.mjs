@@ -1,0 +1,437 @@
+/**
+ * threads-auth benchmarks, run by hand: `pnpm bench` (builds, then runs this) or `node bench/run.mjs` after a
+ * build. See README.md for what each figure means.
+ *
+ *   node bench/run.mjs [--quick] [--part hot,callback,stampede] [--cpu-prof <variant>]...
+ *
+ * 1. hot      GET /hello req/s of five Express 5 apps, each in its own process on CPU 1, autocannon on CPU 0.
+ * 2. callback Wall time of GET /auth/threads/callback with 60 ms injected on every upstream call.
+ * 3. stampede Refresh calls Threads receives when 50 requests carry one due token at once.
+ *
+ * Writes bench/results.md and prints it. Everything runs on loopback and stops by itself.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { allowedCpus, canPin, killAll, startChild, stopAll } from './lib/children.mjs';
+import { get } from './lib/http-client.mjs';
+import { THREADS_COOKIES, passportLogin, threadsLogin, whoami } from './lib/login.mjs';
+import { int, median, percentile, table } from './lib/stats.mjs';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const DAY_MS = 24 * 60 * 60 * 1000;
+const APP_CPU = 1;
+const LOAD_CPU = 0;
+const UPSTREAM_LATENCY_MS = 60;
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    part: { type: 'string', default: 'hot,callback,stampede' },
+    'cpu-prof': { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write('node bench/run.mjs [--quick] [--part hot,callback,stampede] [--cpu-prof <variant>]...\nSee bench/README.md.\n');
+  process.exit(0);
+}
+
+const settings = flags.quick
+  ? { warmupSec: 1, rounds: 2, roundSec: 2, connections: 50, logins: 5, stampede: 50, stragglers: 10 }
+  : { warmupSec: 3, rounds: 5, roundSec: 5, connections: 50, logins: 20, stampede: 50, stragglers: 10 };
+const parts = new Set(flags.part.split(','));
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const runId = randomBytes(4).toString('hex');
+const keyBase = `threads-auth-bench:${runId}:`;
+const secret = randomBytes(32).toString('base64url');
+
+/** The variants of part 1, in report order. */
+const VARIANTS = [
+  { key: 'a', id: 'bare', label: 'a. bare Express' },
+  { key: 'b', id: 'threads-cookie', label: 'b. threadsAuth, cookie mode' },
+  { key: 'c', id: 'passport-memory', label: 'c. express-session (MemoryStore) + passport' },
+  { key: 'd', id: 'threads-redis', label: 'd. threadsAuth + RedisTokenStore' },
+  { key: 'e', id: 'passport-redis', label: 'e. express-session (connect-redis) + passport' },
+];
+for (const variant of flags['cpu-prof']) {
+  if (!VARIANTS.some((v) => v.id === variant)) throw new Error(`--cpu-prof: unknown variant ${variant}; one of ${VARIANTS.map((v) => v.id).join(', ')}`);
+}
+
+// ---- lifetime: everything stops by itself ---------------------------------------------------------
+
+const watchdogMs = (flags.quick ? 5 : 20) * 60_000;
+setTimeout(() => {
+  process.stderr.write(`bench: still running after ${watchdogMs / 60_000} min; stopping.\n`);
+  killAll();
+  process.exit(2);
+}, watchdogMs).unref();
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+// ---- the pieces -------------------------------------------------------------------------------------
+
+const testing = await import('@threads-auth/testing').catch((error) => {
+  throw new Error(`bench: cannot load @threads-auth/testing (${error.message}); build the packages first: pnpm build`);
+});
+let fakeOffsetMs = 0;
+const fake = await testing.startFakeThreads({ now: () => Date.now() + fakeOffsetMs });
+const user = { id: '17841405793187219', username: 'threads_tester', name: 'Threads Tester' };
+
+const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: () => null });
+try {
+  await redis.connect();
+} catch (error) {
+  throw new Error(`bench: Redis is not reachable at ${redisUrl} (${error.message}); start it or set REDIS_URL.`);
+}
+
+function appConfig(keyPrefix) {
+  return JSON.stringify({
+    fake: { url: fake.url, authorizationUrl: fake.authorizationUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+    redisUrl,
+    keyPrefix,
+    secret,
+    user,
+  });
+}
+
+function startApp(variant, keyPrefix, name = variant) {
+  const profiled = flags['cpu-prof'].includes(variant);
+  const profileDir = join(BENCH_DIR, 'profiles');
+  if (profiled) mkdirSync(profileDir, { recursive: true });
+  return startChild({
+    name,
+    script: join(BENCH_DIR, 'app.mjs'),
+    args: [variant],
+    cpu: APP_CPU,
+    env: { BENCH_APP_CONFIG: appConfig(keyPrefix), NODE_ENV: 'production' },
+    nodeArgs: profiled ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${runId}.cpuprofile`] : [],
+  });
+}
+
+/** Logs in the way each variant's users do, and checks that the cookie authenticates. */
+async function loginTo(variant, origin) {
+  if (variant === 'bare') return undefined;
+  const cookie = variant.startsWith('threads-') ? (await threadsLogin(origin, fake)).cookie : await passportLogin(origin);
+  const me = await whoami(origin, cookie);
+  if (me.user !== user.id) throw new Error(`${variant}: the session cookie does not authenticate (whoami: ${JSON.stringify(me)})`);
+  return cookie;
+}
+
+// ---- 1. hot route -----------------------------------------------------------------------------------
+
+async function hotRoute() {
+  log(`\n[1/3] hot route: ${settings.rounds} rounds × ${settings.roundSec} s per variant after ${settings.warmupSec} s warm-up, ${settings.connections} connections`);
+  const load = await startChild({ name: 'load', script: join(BENCH_DIR, 'load.mjs'), cpu: LOAD_CPU });
+  const apps = [];
+  try {
+    for (const v of VARIANTS) apps.push({ ...v, child: await startApp(v.id, `${keyBase}hot:${v.id}:`) });
+    for (const app of apps) app.cookie = await loginTo(app.id, app.child.info.origin);
+    // The bare app gets the threads-auth session cookie, so every variant parses the same request bytes.
+    const bare = apps.find((app) => app.id === 'bare');
+    bare.cookie = apps.find((app) => app.id === 'threads-cookie').cookie;
+    for (const app of apps) {
+      app.rounds = [];
+      app.problems = 0;
+    }
+
+    const runOnce = (app, durationSec) =>
+      load.request('run', { url: `${app.child.info.origin}/hello`, headers: { cookie: app.cookie }, connections: settings.connections, durationSec }, (durationSec + 30) * 1000);
+    for (const app of apps) {
+      log(`  warm-up ${app.id}`);
+      await runOnce(app, settings.warmupSec);
+    }
+    for (let round = 0; round < settings.rounds; round++) {
+      // Round-robin, starting one further each round: drift and position hit every variant alike.
+      for (let i = 0; i < apps.length; i++) {
+        const app = apps[(round + i) % apps.length];
+        const result = await runOnce(app, settings.roundSec);
+        app.rounds.push(result.rps);
+        app.problems += result.non2xx + result.errors + result.timeouts;
+        log(`  round ${round + 1}/${settings.rounds} ${app.id.padEnd(16)} ${int(result.rps).padStart(7)} req/s  p50 ${result.latencyP50} ms  p99 ${result.latencyP99} ms${result.non2xx + result.errors + result.timeouts ? `  (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)` : ''}`);
+      }
+    }
+    return {
+      apps: apps.map(({ key, id, label, rounds, problems, child }) => ({ key, id, label, rounds, problems, median: median(rounds), cpus: child.cpus })),
+      loadCpus: load.cpus,
+    };
+  } finally {
+    await Promise.all([load, ...apps.map((app) => app.child)].map((child) => child.stop()));
+  }
+}
+
+// ---- 2. callback wall time ----------------------------------------------------------------------------
+
+async function callbackTime() {
+  log(`\n[2/3] callback wall time: ${settings.logins} logins per mode, ${UPSTREAM_LATENCY_MS} ms on every upstream call`);
+  const rows = [];
+  for (const variant of ['threads-cookie', 'threads-redis']) {
+    const app = await startApp(variant, `${keyBase}callback:`);
+    try {
+      fake.reset();
+      fake.setLatency(UPSTREAM_LATENCY_MS);
+      await threadsLogin(app.info.origin, fake); // warm-up: connections to the fake, JIT
+      fake.reset();
+      fake.setLatency(UPSTREAM_LATENCY_MS);
+      const times = [];
+      for (let i = 0; i < settings.logins; i++) times.push((await threadsLogin(app.info.origin, fake)).callbackMs);
+      const upstream = ['code_exchange', 'long_lived_exchange', 'debug_token', 'app_token', 'me'].map((endpoint) => [endpoint, fake.callsTo(endpoint).length / settings.logins]);
+      const row = { variant, times, median: median(times), p90: percentile(times, 90), min: Math.min(...times), max: Math.max(...times), upstream };
+      rows.push(row);
+      log(`  ${variant}: median ${row.median.toFixed(1)} ms, p90 ${row.p90.toFixed(1)} ms`);
+    } finally {
+      await app.stop();
+    }
+  }
+  fake.reset();
+  return rows;
+}
+
+// ---- 3. refresh stampede --------------------------------------------------------------------------------
+
+async function stampede() {
+  log(`\n[3/3] refresh stampede: ${settings.stampede} concurrent requests with one due token`);
+  const scenarios = [
+    { id: 'cookie-1', label: 'i. one instance, cookie mode', variant: 'threads-cookie', instances: 1 },
+    { id: 'redis-1', label: 'ii. one instance, RedisTokenStore', variant: 'threads-redis', instances: 1 },
+    { id: 'redis-2', label: 'iii. two instances, one Redis', variant: 'threads-redis', instances: 2 },
+  ];
+  const rows = [];
+  for (const scenario of scenarios) {
+    const prefix = `${keyBase}stampede:${scenario.id}:`;
+    const apps = [];
+    fakeOffsetMs = 0;
+    try {
+      for (let i = 0; i < scenario.instances; i++) apps.push(await startApp(scenario.variant, prefix, `${scenario.id}#${i + 1}`));
+      fake.reset();
+      fake.setLatency(UPSTREAM_LATENCY_MS);
+      const { cookie } = await threadsLogin(apps[0].info.origin, fake);
+      const before = await Promise.all(apps.map((app) => whoami(app.info.origin, cookie)));
+      if (before.some((me) => me.user !== user.id)) throw new Error(`${scenario.id}: the session does not authenticate on every instance`);
+
+      // 55 days on: the 60-day token has 5 days left, inside the 7-day refresh window, and is over 24 h old.
+      fake.reset();
+      fake.setLatency(UPSTREAM_LATENCY_MS);
+      fakeOffsetMs = 55 * DAY_MS;
+      await Promise.all(apps.map((app) => app.request('clock', { offsetMs: fakeOffsetMs })));
+
+      const burst = async (count) => {
+        const started = performance.now();
+        const answers = await Promise.all(
+          Array.from({ length: count }, (_, i) => get(`${apps[i % apps.length].info.origin}/whoami`, { cookie, agent: false })),
+        );
+        return { answers, ms: performance.now() - started };
+      };
+      const { answers, ms } = await burst(settings.stampede);
+      const refreshes = fake.callsTo('refresh').length;
+      const bodies = answers.map((a) => (a.status === 200 ? JSON.parse(a.body) : {}));
+      const authenticated = bodies.filter((b) => b.user === user.id).length;
+      const refreshedTokens = bodies.filter((b) => b.tokenId !== null && b.tokenId !== before[0].tokenId).length;
+      const newCookies = answers.filter((a) => a.setCookies.some((c) => c.startsWith(`${THREADS_COOKIES.session}=`) && !c.startsWith(`${THREADS_COOKIES.session}=;`))).length;
+
+      // Requests that still carry the pre-refresh cookie after the refresh settled (another tab, a retry).
+      const late = await burst(settings.stragglers);
+      const lateRefreshes = fake.callsTo('refresh').length - refreshes;
+      const lateAuthenticated = late.answers.filter((a) => a.status === 200 && JSON.parse(a.body).user === user.id).length;
+
+      const row = { ...scenario, refreshes, authenticated, refreshedTokens, newCookies, burstMs: ms, lateRefreshes, lateAuthenticated };
+      rows.push(row);
+      log(`  ${scenario.id}: ${refreshes} refresh call(s); ${authenticated}/${settings.stampede} authenticated, ${refreshedTokens} served the new token; late requests: +${lateRefreshes} refresh call(s)`);
+    } finally {
+      fakeOffsetMs = 0;
+      await Promise.all(apps.map((app) => app.stop()));
+    }
+  }
+  fake.reset();
+  return rows;
+}
+
+// ---- the report -----------------------------------------------------------------------------------------
+
+function versionOf(name) {
+  try {
+    return JSON.parse(readFileSync(join(BENCH_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+}
+
+function gitState() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../packages'], { cwd: BENCH_DIR, encoding: 'utf8' }).trim() !== '';
+    return `${commit}${dirty ? ' (packages/ has uncommitted changes)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function redisInfo() {
+  const info = await redis.info('server');
+  const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+  const pid = /process_id:(\d+)/.exec(info)?.[1];
+  const cpus = pid === undefined ? 'unknown' : allowedCpus(pid);
+  return `Redis ${version} at ${redisUrl.replace(/\/\/[^@]*@/, '//')} (server not pinned by the bench; CPUs allowed: ${cpus})`;
+}
+
+const passMiss = (ok) => (ok ? '**PASS**' : '**MISS**');
+
+function report({ hot, callback, storm, machine }) {
+  const out = [];
+  out.push('# threads-auth benchmark results', '');
+  out.push(`${flags.quick ? '**Quick run** (fewer, shorter rounds: a sanity check, not figures to quote). ' : ''}Run ${machine.date}.`, '');
+  out.push(
+    table(
+      ['', ''],
+      [
+        ['CPU', `${machine.cpu} × ${machine.cores}`],
+        ['Node', process.version],
+        ['OS', `${os.type()} ${os.release()}`],
+        ['Pinning', machine.pinning],
+        ['Redis', machine.redis],
+        ['Commit', machine.commit],
+        ['Libraries', `express ${versionOf('express')}, express-session ${versionOf('express-session')}, passport ${versionOf('passport')}, connect-redis ${versionOf('connect-redis')}, ioredis ${versionOf('ioredis')}, autocannon ${versionOf('autocannon')}`],
+      ],
+    ),
+    '',
+  );
+
+  if (hot) {
+    const by = Object.fromEntries(hot.apps.map((app) => [app.key, app]));
+    out.push('## 1. Hot route: `GET /hello` → `res.send(\'hello\')`, logged-in cookie', '');
+    out.push(
+      `${settings.rounds} rounds × ${settings.roundSec} s per variant after a ${settings.warmupSec} s warm-up, variants interleaved round-robin; ` +
+        `autocannon, ${settings.connections} connections, pipelining 1; only 2xx answers counted.`,
+      '',
+    );
+    out.push(
+      table(
+        ['variant', 'median req/s', 'min – max', 'vs bare', 'non-2xx/errors'],
+        hot.apps.map((app) => [app.label, int(app.median), `${int(Math.min(...app.rounds))} – ${int(Math.max(...app.rounds))}`, `${(app.median / by.a.median).toFixed(2)}×`, String(app.problems)]),
+        ['l', 'r', 'r', 'r', 'r'],
+      ),
+      '',
+    );
+    const goals = [
+      ['b ≥ 0.9 × a (threadsAuth costs ≤ 10 % over bare)', by.b.median / by.a.median, 0.9],
+      ['b ≥ 2 × c (cookie mode vs express-session + passport)', by.b.median / by.c.median, 2],
+      ['d ≥ 1.5 × e (RedisTokenStore vs connect-redis + passport)', by.d.median / by.e.median, 1.5],
+    ];
+    out.push(
+      table(
+        ['goal', 'measured', 'result'],
+        goals.map(([goal, ratio, target]) => [goal, `${ratio.toFixed(2)}×`, passMiss(ratio >= target)]),
+      ),
+      '',
+    );
+  }
+
+  if (callback) {
+    out.push(`## 2. Callback wall time, ${UPSTREAM_LATENCY_MS} ms on every upstream call`, '');
+    out.push(
+      `${settings.logins} logins per mode after one warm-up login; time from sending \`GET /auth/threads/callback?code&state\` to receiving its 302; ` +
+        `round trips = median / ${UPSTREAM_LATENCY_MS} ms. Goal < 2.5.`,
+      '',
+    );
+    out.push(
+      table(
+        ['mode', 'median', 'p90', 'min – max', 'round trips', 'upstream calls per login', 'result'],
+        callback.map((row) => [
+          row.variant === 'threads-cookie' ? 'cookie mode' : 'RedisTokenStore',
+          `${row.median.toFixed(1)} ms`,
+          `${row.p90.toFixed(1)} ms`,
+          `${row.min.toFixed(1)} – ${row.max.toFixed(1)} ms`,
+          (row.median / UPSTREAM_LATENCY_MS).toFixed(2),
+          row.upstream.filter(([, n]) => n > 0).map(([endpoint, n]) => `${endpoint} ${n}`).join(', '),
+          passMiss(row.median / UPSTREAM_LATENCY_MS < 2.5),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'l', 'l'],
+      ),
+      '',
+    );
+  }
+
+  if (storm) {
+    out.push('## 3. Refresh stampede', '');
+    out.push(
+      `${settings.stampede} concurrent \`GET /whoami\` on fresh connections, all carrying one session whose token is due (app and fake clocks moved ` +
+        `55 days past the login; the 60-day token is then inside the 7-day refresh window). ${UPSTREAM_LATENCY_MS} ms upstream latency. ` +
+        `Goal: 1 refresh call in every case. Then ${settings.stragglers} late requests still carrying the pre-refresh cookie (informational).`,
+      '',
+    );
+    out.push(
+      table(
+        ['case', 'refresh calls', 'authenticated', 'served the new token', 'new session cookies', 'burst', 'result', 'late requests: extra refresh calls'],
+        storm.map((row) => [
+          row.label,
+          String(row.refreshes),
+          `${row.authenticated}/${settings.stampede}`,
+          String(row.refreshedTokens),
+          String(row.newCookies),
+          `${row.burstMs.toFixed(0)} ms`,
+          passMiss(row.refreshes === 1),
+          `${row.lateRefreshes} (${row.lateAuthenticated}/${settings.stragglers} authenticated)`,
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+      ),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+async function removeBenchKeys() {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyBase}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+// ---- main -----------------------------------------------------------------------------------------------
+
+let exitCode = 0;
+try {
+  const machine = {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores: os.cpus().length,
+    pinning: '',
+    redis: await redisInfo(),
+    commit: gitState(),
+  };
+  const results = { machine };
+  if (parts.has('hot')) results.hot = await hotRoute();
+  if (parts.has('callback')) results.callback = await callbackTime();
+  if (parts.has('stampede')) results.storm = await stampede();
+  const appCpus = results.hot ? [...new Set(results.hot.apps.map((app) => app.cpus))].join(', ') : String(APP_CPU);
+  machine.pinning = canPin
+    ? `taskset: each app process on CPU ${APP_CPU}, the load generator on CPU ${LOAD_CPU} (checked in /proc: apps ${appCpus}${results.hot ? `, load ${results.hot.loadCpus}` : ''}); run.mjs, the fake Threads and Redis unpinned`
+    : 'unpinned: taskset is not available, so apps, load generator and Redis share all CPUs';
+  const text = report(results);
+  writeFileSync(join(BENCH_DIR, 'results.md'), `${text}\n`);
+  process.stdout.write(`\n${text}\n`);
+  log(`\nwritten to ${join(BENCH_DIR, 'results.md')}`);
+} catch (error) {
+  exitCode = 1;
+  log(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+} finally {
+  await stopAll();
+  await removeBenchKeys().catch(() => {});
+  await redis.quit().catch(() => {});
+  await fake.close();
+}
+process.exit(exitCode);
