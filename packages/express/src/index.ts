@@ -1,0 +1,73 @@
+/**
+ * `@threads-auth/express`: sign users in with Meta's Threads API and keep a valid long-lived token on
+ * `req.threadsToken`, in Express 4 and 5.
+ *
+ * @packageDocumentation
+ */
+import { checkThreadsToken, errorOutcome, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { readRequestBody } from './request-body.js';
+
+export * from '@threads-auth/core';
+
+declare global {
+  // Express 4 and 5 both type their Request through this global namespace.
+  namespace Express {
+    interface Request {
+      /** The signed-in user's valid Threads token, set by `threadsAuth()`; `undefined` when nobody is signed in. */
+      threadsToken?: ThreadsToken;
+    }
+  }
+}
+
+function write(res: Response, outcome: Exclude<Outcome, { type: 'pass' }>): void {
+  res.status(outcome.status).set(outcome.headers);
+  for (const cookie of outcome.cookies) res.append('Set-Cookie', cookie.header);
+  res.end(outcome.type === 'redirect' ? undefined : outcome.body);
+}
+
+/**
+ * Mounts threads-auth: `GET {basePath}/login`, `/callback`, `POST /logout`, Meta's `POST /deauthorize` and
+ * `/delete` callbacks and `GET /deletion-status`; on every other request sets `req.threadsToken` (refreshed
+ * when due) and calls `next()`. Needs no body-parser, cookie-parser or session middleware.
+ *
+ * @param input - The options of `createThreadsAuth`, or an instance made by it (to share with jobs).
+ * @returns An Express middleware; mount it with `app.use(...)` before your routes, then guard routes with
+ *   {@link requireThreadsToken}. Unexpected failures (a token store that is down) go to `next(err)`.
+ * @throws {ThreadsAuthOptionError} at startup, naming the missing or invalid option.
+ * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+ * @example
+ * ```ts
+ * app.use(threadsAuth({ clientId, clientSecret, redirectUri, secret }));
+ * app.get('/me', requireThreadsToken(), (req, res) => res.json({ userId: req.threadsToken?.userId }));
+ * ```
+ */
+export function threadsAuth(input: ThreadsAuthInput): RequestHandler {
+  const auth = toThreadsAuth(input);
+  return (req: Request, res: Response, next: NextFunction) => {
+    auth
+      .handle({ method: req.method, url: req.originalUrl ?? req.url, headers: req.headers, readBody: () => readRequestBody(req, req.body) })
+      .then((outcome) => {
+        if (outcome.type !== 'pass') return write(res, outcome);
+        for (const cookie of outcome.cookies) res.append('Set-Cookie', cookie.header);
+        req.threadsToken = outcome.token;
+        next();
+      })
+      .catch(next);
+  };
+}
+
+/**
+ * Guards a route: answers 401 (`unauthenticated`) without a signed-in user, 403 (`insufficient_scope`) when
+ * the granted permissions lack one of `scopes`, else calls `next()`. Mount after {@link threadsAuth}.
+ *
+ * @param options - `scopes`: the Threads permissions the route needs, e.g. `['threads_content_publish']`.
+ * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+ */
+export function requireThreadsToken(options: { readonly scopes?: readonly string[] } = {}): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const error = checkThreadsToken(req.threadsToken, options.scopes);
+    if (error === undefined) return next();
+    write(res, errorOutcome(error));
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * `@threads-auth/koa`: sign users in with Meta's Threads API and keep a valid long-lived token on
+ * `ctx.state.threadsToken`, in Koa 2 and 3.
+ *
+ * @packageDocumentation
+ */
+import { checkThreadsToken, errorOutcome, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
+import type { Context, Middleware, Next } from 'koa';
+import { readRequestBody } from './request-body.js';
+
+export * from '@threads-auth/core';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The signed-in user's valid Threads token, set by `threadsAuth()`; `undefined` when nobody is signed in. */
+    threadsToken?: ThreadsToken;
+  }
+}
+
+function write(ctx: Context, outcome: Exclude<Outcome, { type: 'pass' }>): void {
+  ctx.status = outcome.status;
+  ctx.set(outcome.headers);
+  for (const cookie of outcome.cookies) ctx.append('Set-Cookie', cookie.header);
+  if (outcome.type !== 'redirect') ctx.body = outcome.body;
+}
+
+/**
+ * Mounts threads-auth: `GET {basePath}/login`, `/callback`, `POST /logout`, Meta's `POST /deauthorize` and
+ * `/delete` callbacks and `GET /deletion-status`; on every other request sets `ctx.state.threadsToken`
+ * (refreshed when due) and awaits `next()`. Needs no body parser and no session middleware.
+ *
+ * @param input - The options of `createThreadsAuth`, or an instance made by it (to share with jobs).
+ * @returns A Koa middleware named `threadsAuth`; `app.use(...)` it before your routes, then guard routes
+ *   with {@link requireThreadsToken}. Unexpected failures (a token store that is down) are thrown, to Koa's
+ *   error handling.
+ * @throws {ThreadsAuthOptionError} at startup, naming the missing or invalid option.
+ * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+ * @example
+ * ```ts
+ * app.use(threadsAuth({ clientId, clientSecret, redirectUri, secret }));
+ * app.use((ctx) => { ctx.body = { userId: ctx.state.threadsToken?.userId }; });
+ * ```
+ */
+export function threadsAuth(input: ThreadsAuthInput): Middleware {
+  const auth = toThreadsAuth(input);
+  return async function threadsAuth(ctx: Context, next: Next): Promise<void> {
+    const readBody = () => readRequestBody(ctx.req, (ctx.request as { body?: unknown }).body);
+    const outcome = await auth.handle({ method: ctx.method, url: ctx.originalUrl, headers: ctx.headers, readBody });
+    if (outcome.type !== 'pass') return write(ctx, outcome);
+    for (const cookie of outcome.cookies) ctx.append('Set-Cookie', cookie.header);
+    ctx.state.threadsToken = outcome.token;
+    await next();
+  };
+}
+
+/**
+ * Guards a route: answers 401 (`unauthenticated`) without a signed-in user, 403 (`insufficient_scope`) when
+ * the granted permissions lack one of `scopes`, else awaits `next()`. Mount after {@link threadsAuth}.
+ *
+ * @param options - `scopes`: the Threads permissions the route needs, e.g. `['threads_content_publish']`.
+ * @returns A Koa middleware named `requireThreadsToken`.
+ * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+ */
+export function requireThreadsToken(options: { readonly scopes?: readonly string[] } = {}): Middleware {
+  return async function requireThreadsToken(ctx: Context, next: Next): Promise<void> {
+    const error = checkThreadsToken(ctx.state.threadsToken, options.scopes);
+    if (error === undefined) return next();
+    write(ctx, errorOutcome(error));
+  };
+}

@@ -1,0 +1,29 @@
+import { bodyParser } from '@koa/bodyparser';
+import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
+import Koa2 from 'koa2';
+import { requireThreadsToken, threadsAuth } from '../src/index.js';
+
+// Type-checked by tsconfig.koa2.json, where `koa` resolves to @types/koa 2: what a Koa 2 user compiles against.
+describeAdapterContract('Koa 2', (auth, variant) => {
+  const app = new Koa2();
+  if (variant.bodyParser) app.use(bodyParser());
+  app.use(threadsAuth(auth));
+  app.use(async (ctx, next) => {
+    switch (ctx.path) {
+      case '/me':
+        ctx.body = contractMeBody(ctx.state.threadsToken);
+        return;
+      case '/protected':
+        return requireThreadsToken()(ctx, async () => {
+          ctx.body = 'ok';
+        });
+      case '/publish':
+        return requireThreadsToken({ scopes: ['threads_content_publish'] })(ctx, async () => {
+          ctx.body = 'published';
+        });
+      default:
+        return next();
+    }
+  });
+  return app.callback();
+});
