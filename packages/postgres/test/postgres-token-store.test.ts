@@ -214,10 +214,10 @@ if (unavailable !== undefined) {
 
     it('a used one-time key can be used again once its ttl has passed', async () => {
       const s = store({ pool: pool(), tableName: table() });
-      expect(await s.consumeOnce('state:ttl', 100)).toBe(true);
-      expect(await s.consumeOnce('state:ttl', 100)).toBe(false);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(await s.consumeOnce('state:ttl', 100)).toBe(true);
+      expect(await s.consumeOnce('state:ttl', 400)).toBe(true);
+      expect(await s.consumeOnce('state:ttl', 400)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await s.consumeOnce('state:ttl', 400)).toBe(true);
     });
 
     it('close() ends the pool it opened from connectionString, and leaves a pool passed in open', async () => {

@@ -173,11 +173,11 @@ if (unavailable !== undefined) {
       it('serves an entry for at most ttlMs even when no invalidation arrives', async () => {
         const keyPrefix = prefix();
         const redis = client();
-        const store = await storeOn(redis, keyPrefix, { cache: { ttlMs: 100 } });
+        const store = await storeOn(redis, keyPrefix, { cache: { ttlMs: 400 } });
         await store.set(token('u1', 'v1'));
         await redis.set(`${keyPrefix}token:u1`, JSON.stringify(token('u1', 'v2')));
         expect((await store.get('u1'))?.sealed).toBe('v1');
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await new Promise((resolve) => setTimeout(resolve, 600));
         expect((await store.get('u1'))?.sealed).toBe('v2');
       });
 

@@ -185,9 +185,9 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
       });
 
       check('get stops returning a token once it expires', async () => {
-        await store.set(token('u1', { expiresAt: now() + 150 }));
+        await store.set(token('u1', { expiresAt: now() + 400 }));
         expect(await store.get('u1')).not.toBeNull();
-        await sleep(300);
+        await sleep(600);
         expect(await store.get('u1')).toBeNull();
       });
 
@@ -297,9 +297,9 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
       });
 
       check('frees the lock once its ttl elapses', async () => {
-        expect(await store.acquireLock!('refresh:ttl', 150)).not.toBeNull();
-        expect(await store.acquireLock!('refresh:ttl', 150)).toBeNull();
-        await sleep(350);
+        expect(await store.acquireLock!('refresh:ttl', 400)).not.toBeNull();
+        expect(await store.acquireLock!('refresh:ttl', 400)).toBeNull();
+        await sleep(600);
         expect(await store.acquireLock!('refresh:ttl', 10_000)).not.toBeNull();
       });
 
