@@ -80,7 +80,7 @@ export interface MemoryTokenStoreOptions {
  */
 export class MemoryTokenStore implements TokenStore {
   readonly #tokens = new Map<string, StoredToken>();
-  readonly #locks = new Map<string, number>();
+  readonly #locks = new Map<string, { readonly until: number; readonly holder: symbol }>();
   readonly #used = new Map<string, number>();
   readonly #now: () => number;
 
@@ -118,12 +118,12 @@ export class MemoryTokenStore implements TokenStore {
 
   async acquireLock(key: string, ttlMs: number): Promise<ReleaseLock | null> {
     const now = this.#now();
-    const heldUntil = this.#locks.get(key);
-    if (heldUntil !== undefined && heldUntil > now) return null;
-    const until = now + ttlMs;
-    this.#locks.set(key, until);
+    const held = this.#locks.get(key);
+    if (held !== undefined && held.until > now) return null;
+    const lock = { until: now + ttlMs, holder: Symbol(key) };
+    this.#locks.set(key, lock);
     return async () => {
-      if (this.#locks.get(key) === until) this.#locks.delete(key);
+      if (this.#locks.get(key)?.holder === lock.holder) this.#locks.delete(key);
     };
   }
 

@@ -71,21 +71,11 @@ function isUnavailable(value: TokenStoreFixture | TokenStoreUnavailable): value 
   return 'skip' in value;
 }
 
-/** Options of {@link describeTokenStoreContract}. */
-export interface TokenStoreContractOptions {
-  /**
-   * Behaviours the store is known to get wrong, by test name, each with the reason: registered as skipped
-   * tests whose name carries the reason, so the gap stays visible until the store is fixed.
-   */
-  readonly knownIssues?: Readonly<Record<string, string>>;
-}
-
 /**
  * Declares the token-store contract suite for one store.
  *
  * @param name - The suite's name, e.g. `RedisTokenStore`.
  * @param setup - Called once to probe, then once per test for a fresh, isolated store.
- * @param options - `knownIssues`, see {@link TokenStoreContractOptions}.
  *
  * @example
  * ```ts
@@ -95,14 +85,7 @@ export interface TokenStoreContractOptions {
  * }));
  * ```
  */
-export function describeTokenStoreContract(name: string, setup: TokenStoreSetup, options: TokenStoreContractOptions = {}): void {
-  const knownIssues = options.knownIssues ?? {};
-
-  function check(title: string, fn: () => Promise<void>): void {
-    const issue = knownIssues[title];
-    if (issue === undefined) it(title, fn);
-    else it.skip(`${title} — known issue: ${issue}`, fn);
-  }
+export function describeTokenStoreContract(name: string, setup: TokenStoreSetup): void {
 
   describe(name, async () => {
     const probe = await setup();
@@ -136,11 +119,11 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
     }
 
     describe('get / set / delete', () => {
-      check('get resolves null for an unknown user', async () => {
+      it('get resolves null for an unknown user', async () => {
         expect(await store.get('nobody')).toBeNull();
       });
 
-      check('round-trips a record exactly, with a large numeric-string user id', async () => {
+      it('round-trips a record exactly, with a large numeric-string user id', async () => {
         const record: StoredToken = {
           userId: LARGE_USER_ID,
           sealed: `v1.${'A-_z09'.repeat(700)}.ünïcødé:{"json":true}`,
@@ -152,46 +135,46 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(await store.get('17841405793187218')).toBeNull();
       });
 
-      check('set replaces the token stored for the same user', async () => {
+      it('set replaces the token stored for the same user', async () => {
         await store.set(token('u1'));
         const replacement = token('u1', { sealed: 'sealed.u1.v2', issuedAt: now(), expiresAt: now() + 60 * DAY });
         await store.set(replacement);
         expect(await store.get('u1')).toEqual(replacement);
       });
 
-      check('keeps users apart', async () => {
+      it('keeps users apart', async () => {
         await store.set(token('u1'));
         await store.set(token('u2', { sealed: 'other' }));
         expect((await store.get('u1'))?.sealed).toBe('sealed.u1.v1');
         expect((await store.get('u2'))?.sealed).toBe('other');
       });
 
-      check('delete resolves true when there was a token, then false', async () => {
+      it('delete resolves true when there was a token, then false', async () => {
         await store.set(token('u1'));
         expect(await store.delete('u1')).toBe(true);
         expect(await store.get('u1')).toBeNull();
         expect(await store.delete('u1')).toBe(false);
       });
 
-      check('delete of an unknown user resolves false and leaves others alone', async () => {
+      it('delete of an unknown user resolves false and leaves others alone', async () => {
         await store.set(token('u1'));
         expect(await store.delete('u2')).toBe(false);
         expect(await store.get('u1')).not.toBeNull();
       });
 
-      check('get does not return a token that has already expired', async () => {
+      it('get does not return a token that has already expired', async () => {
         await store.set(token('u1', { expiresAt: now() - 1 }));
         expect(await store.get('u1')).toBeNull();
       });
 
-      check('get stops returning a token once it expires', async () => {
+      it('get stops returning a token once it expires', async () => {
         await store.set(token('u1', { expiresAt: now() + 400 }));
         expect(await store.get('u1')).not.toBeNull();
         await sleep(600);
         expect(await store.get('u1')).toBeNull();
       });
 
-      check('get with { consistent: true } sees the latest write', async () => {
+      it('get with { consistent: true } sees the latest write', async () => {
         await store.set(token('u1'));
         await store.get('u1');
         const replacement = token('u1', { sealed: 'sealed.u1.v2' });
@@ -201,7 +184,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(await store.get('u1', { consistent: true })).toBeNull();
       });
 
-      check('a set after a delete is visible again', async () => {
+      it('a set after a delete is visible again', async () => {
         await store.set(token('u1'));
         await store.delete('u1');
         const again = token('u1', { sealed: 'sealed.u1.v3' });
@@ -213,7 +196,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
     describe('listDue', () => {
       const base = 1_800_000_000_000;
 
-      check('filters by issuedBefore, expiresBefore and expiresAfter, bounds inclusive/inclusive/exclusive', async () => {
+      it('filters by issuedBefore, expiresBefore and expiresAfter, bounds inclusive/inclusive/exclusive', async () => {
         const t = now();
         const issuedBefore = t - DAY;
         const expiresBefore = t + 7 * DAY;
@@ -231,7 +214,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(due.find((r) => r.userId === 'due')).toEqual(records[0]);
       });
 
-      check('excludes tokens that expire exactly at expiresAfter but includes one a millisecond later', async () => {
+      it('excludes tokens that expire exactly at expiresAfter but includes one a millisecond later', async () => {
         const t = now();
         await store.set(token('a', { expiresAt: t + 5 * DAY }));
         await store.set(token('b', { expiresAt: t + 5 * DAY + 1 }));
@@ -239,7 +222,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(due.map((r) => r.userId)).toEqual(['b']);
       });
 
-      check('orders by expiry, soonest first, and honours limit', async () => {
+      it('orders by expiry, soonest first, and honours limit', async () => {
         const t = now();
         const order = ['e', 'c', 'a', 'd', 'b'];
         await Promise.all(order.map((id, i) => store.set(token(id, { expiresAt: t + DAY + (i + 1) * 60_000 }))));
@@ -249,7 +232,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(await store.listDue({ ...query, limit: 0 })).toEqual([]);
       });
 
-      check('finds due tokens past a crowd of tokens that are not due', async () => {
+      it('finds due tokens past a crowd of tokens that are not due', async () => {
         const t = now();
         const young = Array.from({ length: 150 }, (_, i) => token(`young-${i}`, { issuedAt: t, expiresAt: t + DAY + i }));
         await Promise.all(young.map((r) => store.set(r)));
@@ -258,7 +241,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(due.map((r) => r.userId)).toEqual(['old']);
       });
 
-      check('reflects replacement and deletion', async () => {
+      it('reflects replacement and deletion', async () => {
         const t = now();
         await store.set(token('moved', { expiresAt: t + 2 * DAY }));
         await store.set(token('gone', { expiresAt: t + 2 * DAY }));
@@ -268,7 +251,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(due).toEqual([]);
       });
 
-      check('uses the record times it was given, not the time of the write', async () => {
+      it('uses the record times it was given, not the time of the write', async () => {
         await store.set(token('fixed', { issuedAt: base, expiresAt: now() + 3 * DAY }));
         const due = await store.listDue({ issuedBefore: base, expiresBefore: now() + 4 * DAY, expiresAfter: now(), limit: 1 });
         expect(due).toHaveLength(1);
@@ -277,7 +260,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
     });
 
     describe.skipIf(!hasLock)('acquireLock', () => {
-      check('is exclusive until released', async () => {
+      it('is exclusive until released', async () => {
         const release = await store.acquireLock!('refresh:u1', 10_000);
         expect(release).toBeTypeOf('function');
         expect(await store.acquireLock!('refresh:u1', 10_000)).toBeNull();
@@ -287,7 +270,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         await again!();
       });
 
-      check('locks keys independently', async () => {
+      it('locks keys independently', async () => {
         const a = await store.acquireLock!('refresh:a', 10_000);
         const b = await store.acquireLock!('refresh:b', 10_000);
         expect(a).not.toBeNull();
@@ -296,14 +279,14 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         await b!();
       });
 
-      check('frees the lock once its ttl elapses', async () => {
+      it('frees the lock once its ttl elapses', async () => {
         expect(await store.acquireLock!('refresh:ttl', 400)).not.toBeNull();
         expect(await store.acquireLock!('refresh:ttl', 400)).toBeNull();
         await sleep(600);
         expect(await store.acquireLock!('refresh:ttl', 10_000)).not.toBeNull();
       });
 
-      check('a release by a holder whose ttl elapsed does not free the next holder', async () => {
+      it('a release by a holder whose ttl elapsed does not free the next holder', async () => {
         const stale = await store.acquireLock!('refresh:stale', 150);
         await sleep(350);
         const current = await store.acquireLock!('refresh:stale', 10_000);
@@ -314,7 +297,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         expect(await store.acquireLock!('refresh:stale', 10_000)).not.toBeNull();
       });
 
-      check('a second release does not free the lock someone took since', async () => {
+      it('a second release does not free the lock someone took since', async () => {
         const first = await store.acquireLock!('refresh:twice', 10_000);
         await first!();
         const second = await store.acquireLock!('refresh:twice', 10_000);
@@ -323,39 +306,39 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup,
         await second!();
       });
 
-      check('lets exactly one of 50 concurrent callers win', async () => {
+      it('lets exactly one of 50 concurrent callers win', async () => {
         const results = await Promise.all(Array.from({ length: 50 }, () => store.acquireLock!('refresh:race', 10_000)));
         expect(results.filter((r) => r !== null)).toHaveLength(1);
       });
     });
 
     describe.skipIf(!hasConsumeOnce)('consumeOnce', () => {
-      check('resolves true the first time and false after', async () => {
+      it('resolves true the first time and false after', async () => {
         expect(await store.consumeOnce!('state:abc', 60_000)).toBe(true);
         expect(await store.consumeOnce!('state:abc', 60_000)).toBe(false);
         expect(await store.consumeOnce!('state:abc', 60_000)).toBe(false);
       });
 
-      check('keeps keys independent', async () => {
+      it('keeps keys independent', async () => {
         expect(await store.consumeOnce!('state:one', 60_000)).toBe(true);
         expect(await store.consumeOnce!('state:two', 60_000)).toBe(true);
       });
 
-      check('lets exactly one of 50 concurrent callers consume a key', async () => {
+      it('lets exactly one of 50 concurrent callers consume a key', async () => {
         const results = await Promise.all(Array.from({ length: 50 }, () => store.consumeOnce!('state:race', 60_000)));
         expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
 
     describe('concurrency', () => {
-      check('stores 50 users written in parallel', async () => {
+      it('stores 50 users written in parallel', async () => {
         const records = Array.from({ length: 50 }, (_, i) => token(`p${i}`, { sealed: `sealed-${i}` }));
         await Promise.all(records.map((r) => store.set(r)));
         const read = await Promise.all(records.map((r) => store.get(r.userId)));
         expect(read).toEqual(records);
       });
 
-      check('never returns a torn record while one user is written and read in parallel', async () => {
+      it('never returns a torn record while one user is written and read in parallel', async () => {
         const t = now();
         const writes = Array.from({ length: 30 }, (_, i) =>
           token('hot', { sealed: `sealed-${i}`, issuedAt: t - DAY + i, expiresAt: t + DAY + i }),
