@@ -73,7 +73,13 @@ if (unavailable !== undefined) {
     });
 
     afterAll(async () => {
-      await Promise.all(instances.map(({ child }) => (child.exitCode === null ? (child.kill('SIGTERM'), once(child, 'exit')) : undefined)));
+      await Promise.all(
+        instances.map(async ({ child }) => {
+          if (child.exitCode !== null) return;
+          child.kill('SIGTERM');
+          await once(child, 'exit');
+        }),
+      );
       await fake?.close();
       const client = connect();
       await deletePrefix(client, keyPrefix);
