@@ -14,7 +14,13 @@
  *
  * @packageDocumentation
  */
-export { RequireThreadsScopes, THREADS_SCOPES_METADATA, ThreadsAuthGuard } from './threads-auth.guard.js';
+export {
+  RequireThreadsScopes,
+  THREADS_SCOPES_METADATA,
+  ThreadsAuthException,
+  ThreadsAuthExceptionFilter,
+  ThreadsAuthGuard,
+} from './threads-auth.guard.js';
 export { ThreadsAuthModule } from './threads-auth.module.js';
 export {
   THREADS_AUTH_MODULE_OPTIONS,

@@ -1,13 +1,23 @@
 /**
  * `ThreadsAuthGuard` and `@RequireThreadsScopes(...)`: refuse requests without a Threads token, or
- * without the permissions a route needs.
+ * without the permissions a route needs; `ThreadsAuthException` and its filter answer the refusal.
  *
  * @module
  */
-import { type CanActivate, type ExecutionContext, HttpException, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  type CanActivate,
+  Catch,
+  type ExceptionFilter,
+  type ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { checkThreadsToken } from '@threads-auth/core';
-import type { Request } from 'express';
+import { checkThreadsToken, errorOutcome, type ThreadsAuthError } from '@threads-auth/core';
+import type { Request, Response } from 'express';
 
 /** The metadata key `@RequireThreadsScopes(...)` sets and `ThreadsAuthGuard` reads. */
 export const THREADS_SCOPES_METADATA = 'threads-auth:scopes';
@@ -19,7 +29,7 @@ export const THREADS_SCOPES_METADATA = 'threads-auth:scopes';
  *
  * @param scopes - Permission names the user must have granted; `threads_basic` is always granted.
  * @returns A method and class decorator.
- * @see https://developers.facebook.com/docs/threads/get-started#permissions
+ * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
  * @example
  * ```ts
  * @Post('posts')
@@ -33,24 +43,52 @@ export function RequireThreadsScopes(...scopes: string[]): MethodDecorator & Cla
 }
 
 /**
+ * What {@link ThreadsAuthGuard} throws: a Nest `HttpException` whose status is the error's (401
+ * `unauthenticated`, 403 `insufficient_scope`) and whose response is its safe message. The
+ * {@link ThreadsAuthError} is `error` (and `cause`), for your own exception filters.
+ */
+export class ThreadsAuthException extends HttpException {
+  /**
+   * @param error - The refusal, as `checkThreadsToken` returned it.
+   */
+  constructor(readonly error: ThreadsAuthError) {
+    super(error.safeMessage, error.status, { cause: error });
+  }
+}
+
+/**
+ * Answers a {@link ThreadsAuthException} the way every threads-auth adapter answers a refusal: its status,
+ * `text/plain` with the safe message, `cache-control: no-store`. `ThreadsAuthModule` registers it as a global
+ * filter; a global filter of yours that catches `HttpException` (or everything) takes precedence.
+ */
+@Catch(ThreadsAuthException)
+export class ThreadsAuthExceptionFilter implements ExceptionFilter<ThreadsAuthException> {
+  /** Writes the refusal. */
+  catch(exception: ThreadsAuthException, host: ArgumentsHost): void {
+    const outcome = errorOutcome(exception.error);
+    host.switchToHttp().getResponse<Response>().status(outcome.status).set(outcome.headers).send(outcome.body);
+  }
+}
+
+/**
  * Lets a request through only with a Threads token (`req.threadsToken`) carrying every scope that
  * `@RequireThreadsScopes(...)` names. Use it with `@UseGuards(ThreadsAuthGuard)` in any module: it needs only
  * `Reflector`, and `ThreadsAuthModule` (global by default) sets the token on every request.
  *
- * @throws {HttpException} 401 with core's safe message (`unauthenticated`) without a token; 403
- *   (`insufficient_scope`) when a scope is missing. The response body is Nest's
- *   `{ statusCode, message }` with that message; the {@link ThreadsAuthError} is the exception's `cause`.
+ * @throws {ThreadsAuthException} 401 (`unauthenticated`) without a token; 403 (`insufficient_scope`) when a
+ *   scope is missing. Answered as `text/plain` with the safe message by {@link ThreadsAuthExceptionFilter}.
+ * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
  */
 @Injectable()
 export class ThreadsAuthGuard implements CanActivate {
   // An explicit token: the guard then resolves even where a build dropped decorator metadata.
   constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
 
-  /** Checks the request's token against the route's scopes. @throws {HttpException} 401 or 403. */
+  /** Checks the request's token against the route's scopes. @throws {ThreadsAuthException} 401 or 403. */
   canActivate(context: ExecutionContext): boolean {
     const scopes = this.reflector.getAllAndOverride<readonly string[] | undefined>(THREADS_SCOPES_METADATA, [context.getHandler(), context.getClass()]);
     const error = checkThreadsToken(context.switchToHttp().getRequest<Request>().threadsToken, scopes);
-    if (error !== undefined) throw new HttpException(error.safeMessage, error.status, { cause: error });
+    if (error !== undefined) throw new ThreadsAuthException(error);
     return true;
   }
 }

@@ -4,10 +4,11 @@
  * @module
  */
 import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { isThreadsAuth, toThreadsAuth, type ThreadsAuthInput } from '@threads-auth/core';
 import { threadsAuth } from '@threads-auth/express';
 import { ConfigurableModuleClass, THREADS_AUTH_MODULE_OPTIONS, type ThreadsAuthModuleOptions } from './threads-auth.module-definition.js';
+import { ThreadsAuthExceptionFilter } from './threads-auth.guard.js';
 import { ThreadsAuthService } from './threads-auth.service.js';
 
 /**
@@ -25,7 +26,7 @@ const ALL_ROUTES = '{*splat}';
  * `basePath` (default `/auth/threads`) and sets `req.threadsToken` on every other request: the
  * `@threads-auth/express` middleware, applied to all routes. It provides {@link ThreadsAuthService} and
  * is global by default (`isGlobal: false` to opt out), so {@link ThreadsAuthGuard} and `@ThreadsToken()` work
- * in every module.
+ * in every module; and it registers {@link ThreadsAuthExceptionFilter}, which answers the guard's refusals.
  *
  * - `ThreadsAuthModule.forRoot(input)`: core `ThreadsAuthOptions`, or an instance from `createThreadsAuth`.
  * - `ThreadsAuthModule.forRootAsync({ imports, inject, useFactory })`: the same, from injected config.
@@ -53,7 +54,10 @@ const ALL_ROUTES = '{*splat}';
  * ```
  */
 @Module({
-  providers: [{ provide: ThreadsAuthService, useFactory: (input: ThreadsAuthInput) => toThreadsAuth(input), inject: [THREADS_AUTH_MODULE_OPTIONS] }],
+  providers: [
+    { provide: ThreadsAuthService, useFactory: (input: ThreadsAuthInput) => toThreadsAuth(input), inject: [THREADS_AUTH_MODULE_OPTIONS] },
+    { provide: APP_FILTER, useClass: ThreadsAuthExceptionFilter },
+  ],
   exports: [ThreadsAuthService],
 })
 export class ThreadsAuthModule extends ConfigurableModuleClass implements NestModule {

@@ -24,6 +24,7 @@ import {
   MemoryTokenStore,
   RequireThreadsScopes,
   type ThreadsAuthOptions,
+  ThreadsAuthException,
   ThreadsAuthGuard,
   ThreadsAuthModule,
   ThreadsAuthOptionError,
@@ -245,13 +246,15 @@ describe('ThreadsAuthGuard', () => {
 
     const anonymous = await user.fetch('/protected');
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toEqual({ statusCode: 401, message: 'Sign in with Threads to continue.' });
+    expect(anonymous.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(anonymous.headers.get('cache-control')).toBe('no-store');
+    expect(await anonymous.text()).toBe('Sign in with Threads to continue.');
 
     await user.signIn(fake);
     expect((await user.fetch('/protected')).status).toBe(200);
     const publish = await user.fetch('/publish');
     expect(publish.status).toBe(403);
-    expect(await publish.json()).toEqual({ statusCode: 403, message: 'The Threads permissions granted do not allow this.' });
+    expect(await publish.text()).toBe('The Threads permissions granted do not allow this.');
   });
 
   it('works in a feature module that does not import ThreadsAuthModule, with ThreadsAuthService injected there', async () => {
@@ -272,11 +275,13 @@ describe('ThreadsAuthGuard', () => {
     expect(await user.json('/posts/basic')).toEqual({ ok: true });
   });
 
-  it('passes its refusal through the app exception filters, with the ThreadsAuthError as cause', async () => {
+  it('throws a ThreadsAuthException that a global filter of the app can render itself, with the ThreadsAuthError as cause', async () => {
     const seen: unknown[] = [];
     @Catch(HttpException)
     class RecordingFilter implements ExceptionFilter {
       catch(exception: HttpException, host: ArgumentsHost) {
+        expect(exception).toBeInstanceOf(ThreadsAuthException);
+        expect((exception as ThreadsAuthException).error).toBe(exception.cause);
         seen.push(exception.cause);
         host.switchToHttp().getResponse<ExpressResponse>().status(exception.getStatus()).json({ recorded: true });
       }

@@ -1,0 +1,52 @@
+/**
+ * The shared adapter contract, run against a NestJS application (platform-express) built the way the
+ * README shows: ThreadsAuthModule.forRoot, @ThreadsToken(), ThreadsAuthGuard and @RequireThreadsScopes().
+ * The `nest11` and `nest12` vitest projects run it once per NestJS major.
+ */
+import { type ArgumentsHost, Catch, Controller, Get, HttpException, Module, UseGuards } from '@nestjs/common';
+import { APP_FILTER, BaseExceptionFilter, NestFactory } from '@nestjs/core';
+import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
+import { RequireThreadsScopes, ThreadsAuthGuard, ThreadsAuthModule, ThreadsToken } from '../src/index.js';
+
+@Controller()
+class ContractController {
+  @Get('me')
+  me(@ThreadsToken() token: ThreadsToken | undefined) {
+    return contractMeBody(token);
+  }
+
+  @Get('protected')
+  @UseGuards(ThreadsAuthGuard)
+  protected(): string {
+    return 'ok';
+  }
+
+  @Get('publish')
+  @UseGuards(ThreadsAuthGuard)
+  @RequireThreadsScopes('threads_content_publish')
+  publish(): string {
+    return 'published';
+  }
+}
+
+describeAdapterContract(`NestJS ${process.env['NEST_MAJOR']}`, async (auth, { bodyParser, onError }) => {
+  /** The app's error channel: every unexpected error reaches `onError`, then Nest answers 500. */
+  @Catch()
+  class ErrorChannel extends BaseExceptionFilter {
+    override catch(exception: unknown, host: ArgumentsHost): void {
+      if (!(exception instanceof HttpException)) onError(exception);
+      super.catch(exception, host);
+    }
+  }
+
+  @Module({
+    imports: [ThreadsAuthModule.forRoot(auth)],
+    controllers: [ContractController],
+    providers: [{ provide: APP_FILTER, useClass: ErrorChannel }],
+  })
+  class AppModule {}
+
+  const app = await NestFactory.create(AppModule, { bodyParser, logger: false, abortOnError: false });
+  await app.init();
+  return { listener: app.getHttpAdapter().getInstance(), close: () => app.close() };
+});
