@@ -1,10 +1,10 @@
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { requireThreadsToken, threadsAuth } from '../src/index.js';
 
-describeAdapterContract('Express 5', (auth, variant) => {
+describeAdapterContract('Express 5', (auth, { bodyParser, onError }) => {
   const app = express();
-  if (variant.bodyParser) app.use(express.urlencoded({ extended: false }));
+  if (bodyParser) app.use(express.urlencoded({ extended: false }));
   app.use(threadsAuth(auth));
   app.get('/me', (req, res) => {
     res.json(contractMeBody(req.threadsToken));
@@ -14,6 +14,10 @@ describeAdapterContract('Express 5', (auth, variant) => {
   });
   app.get('/publish', requireThreadsToken({ scopes: ['threads_content_publish'] }), (_req, res) => {
     res.send('published');
+  });
+  app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    onError(error);
+    res.status(error.status ?? 500).send('app error handler');
   });
   return app;
 });

@@ -13,7 +13,8 @@ export async function readRequestBody(req: IncomingMessage, parsed: unknown): Pr
   if (req.readableEnded) return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Stop reading at the limit without destroying the request: the 413 still has to be sent on its socket.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     chunks.push(chunk);
     size += chunk.length;
     if (size > BODY_LIMIT) break;

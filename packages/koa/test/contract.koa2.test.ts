@@ -1,12 +1,13 @@
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser as formParser } from '@koa/bodyparser';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import Koa2 from 'koa2';
 import { requireThreadsToken, threadsAuth } from '../src/index.js';
 
 // Type-checked by tsconfig.koa2.json, where `koa` resolves to @types/koa 2: what a Koa 2 user compiles against.
-describeAdapterContract('Koa 2', (auth, variant) => {
+describeAdapterContract('Koa 2', (auth, { bodyParser, onError }) => {
   const app = new Koa2();
-  if (variant.bodyParser) app.use(bodyParser());
+  app.on('error', onError);
+  if (bodyParser) app.use(formParser());
   app.use(threadsAuth(auth));
   app.use(async (ctx, next) => {
     switch (ctx.path) {

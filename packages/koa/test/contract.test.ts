@@ -1,11 +1,12 @@
-import { bodyParser } from '@koa/bodyparser';
+import { bodyParser as formParser } from '@koa/bodyparser';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import Koa from 'koa';
 import { requireThreadsToken, threadsAuth } from '../src/index.js';
 
-describeAdapterContract('Koa 3', (auth, variant) => {
+describeAdapterContract('Koa 3', (auth, { bodyParser, onError }) => {
   const app = new Koa();
-  if (variant.bodyParser) app.use(bodyParser());
+  app.on('error', onError);
+  if (bodyParser) app.use(formParser());
   app.use(threadsAuth(auth));
   app.use(async (ctx, next) => {
     switch (ctx.path) {

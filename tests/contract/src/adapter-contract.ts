@@ -4,12 +4,13 @@
  * for all.
  *
  * ```ts
- * describeAdapterContract('Express 5', (auth, variant) => {
+ * describeAdapterContract('Express 5', (auth, { bodyParser, onError }) => {
  *   const app = express();
- *   if (variant.bodyParser) app.use(express.urlencoded({ extended: false }));
+ *   if (bodyParser) app.use(express.urlencoded({ extended: false }));
  *   app.use(threadsAuth(auth));
  *   app.get('/me', (req, res) => res.json(contractMeBody(req.threadsToken)));
  *   // … /protected and /publish behind requireThreadsToken
+ *   app.use((err, req, res, next) => { onError(err); res.status(500).end(); });
  *   return app;
  * });
  * ```
@@ -35,10 +36,12 @@ export {
   Browser,
   contractMeBody,
   type ContractApp,
+  type ContractHooks,
   type ContractVariant,
   type MeBody,
   type MountContractApp,
 } from './adapter-harness.js';
+export { readmeExamples, typeCheckReadme } from './adapter-readme.js';
 
 /** The fake's default user: an id above 2^53 that a plain `JSON.parse` corrupts. */
 const USER_ID = '17841405793187219';
@@ -489,6 +492,20 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
         const response = await browser.fetch('/me');
         expect(await response.json()).toEqual({ token: null });
         expect(isCleared(cookieSet(response, SESSION_COOKIE))).toBe(true);
+      });
+    });
+
+    describe('unexpected failures', () => {
+      it("hands a token store failure to the framework's error channel (500), not to the user as anonymous", async () => {
+        const h = await start({ store: true });
+        const { browser } = await signedIn(h);
+        const down = new Error('token store unreachable');
+        h.store!.get = () => Promise.reject(down);
+        const response = await browser.fetch('/me');
+        expect(response.status).toBe(500);
+        expect(h.errors).toContain(down);
+        await expectNoSecrets(response, h);
+        expect(setCookies(response).filter((cookie) => cookie.name === SESSION_COOKIE)).toEqual([]);
       });
     });
 

@@ -19,6 +19,16 @@ export interface ContractVariant {
   readonly bodyParser: boolean;
 }
 
+/** What the suite hands the app besides the variant. */
+export interface ContractHooks {
+  /**
+   * The app's own error handling must pass every error it receives here, then answer as the framework's
+   * default does (the error's `status`, else 500): an Express error middleware, Koa's `app.on('error', …)`,
+   * a Nest exception filter. Proves that unexpected failures reach the framework's error channel.
+   */
+  readonly onError: (error: unknown) => void;
+}
+
 /** The app an adapter mounts: a Node request listener, plus an optional cleanup (e.g. a Nest app's `close`). */
 export type ContractApp = RequestListener | { readonly listener: RequestListener; close(): Promise<void> };
 
@@ -31,7 +41,7 @@ export type ContractApp = RequestListener | { readonly listener: RequestListener
  *
  * The suite listens first and mounts after, so that `auth`'s `redirectUri` names the app's own port.
  */
-export type MountContractApp = (auth: ThreadsAuthInput, variant: ContractVariant) => ContractApp | Promise<ContractApp>;
+export type MountContractApp = (auth: ThreadsAuthInput, variant: ContractVariant & ContractHooks) => ContractApp | Promise<ContractApp>;
 
 /** The JSON body of the contract app's `GET /me`: what the adapter put in its token slot. */
 export function contractMeBody(token: ThreadsToken | undefined): { token: { accessToken: string; userId: string; scopes: readonly string[]; expiresAt: string } | null } {
@@ -140,6 +150,8 @@ export interface Harness {
   readonly auth: ThreadsAuth | undefined;
   /** The token store, with `store: true`. */
   readonly store: MemoryTokenStore | undefined;
+  /** The errors the app's error handling received. */
+  readonly errors: readonly unknown[];
   readonly upstream: UpstreamRecorder;
   /** The clock of the app and the fake, in ms; move it forward with {@link Harness.advance}. */
   now(): number;
@@ -198,7 +210,8 @@ export async function startHarness(mount: MountContractApp, input: HarnessOption
       ...input.auth,
     };
     const auth = input.instance || store !== undefined ? createThreadsAuth(options) : undefined;
-    app = await mount(auth ?? options, input.variant ?? { bodyParser: false });
+    const errors: unknown[] = [];
+    app = await mount(auth ?? options, { ...(input.variant ?? { bodyParser: false }), onError: (error) => errors.push(error) });
     server.on('request', typeof app === 'function' ? app : app.listener);
     const mounted = app;
     return {
@@ -207,6 +220,7 @@ export async function startHarness(mount: MountContractApp, input: HarnessOption
       options,
       auth,
       store,
+      errors,
       upstream,
       now,
       advance: (ms) => {
