@@ -28,7 +28,7 @@ async function threadsSettings(): Promise<Pick<ThreadsAuthOptions, 'clientId' | 
   };
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>threads-auth demo</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}code{background:#f3f3f3;padding:.1rem .3rem}button,a.button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid #111;background:#111;color:#fff;text-decoration:none;cursor:pointer}</style>
@@ -53,9 +53,9 @@ app.get('/', (req, res) => {
   const masked = `${token.accessToken.slice(0, 6)}…${token.accessToken.slice(-4)} (${token.accessToken.length} characters)`;
   res.send(
     page(`<h1>Signed in with Threads</h1>
-<dl><dt>User id</dt><dd><code>${escape(token.userId)}</code></dd>
-<dt>Access token</dt><dd><code>${escape(masked)}</code></dd>
-<dt>Granted scopes</dt><dd>${token.scopes.map((s) => `<code>${escape(s)}</code>`).join(' ')}</dd>
+<dl><dt>User id</dt><dd><code>${escapeHtml(token.userId)}</code></dd>
+<dt>Access token</dt><dd><code>${escapeHtml(masked)}</code></dd>
+<dt>Granted scopes</dt><dd>${token.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}</dd>
 <dt>Expires</dt><dd>${token.expiresAt.toISOString()}</dd></dl>
 <p><a href="/api/me">/api/me</a> (JSON, behind <code>requireThreadsToken()</code>)</p>
 <form method="post" action="/auth/threads/logout"><button>Sign out</button></form>`),

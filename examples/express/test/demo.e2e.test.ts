@@ -31,7 +31,7 @@ describe.skipIf(!hasChromium)('the demo, in Chromium', () => {
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, PORT: String(port) };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
     for (const name of ['THREADS_APP_ID', 'THREADS_APP_SECRET', 'THREADS_REDIRECT_URI']) delete env[name];
     demo = spawn(process.execPath, [fileURLToPath(new URL('../dist/server.js', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
