@@ -16,6 +16,7 @@ import {
 } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
 import { type FakeThreads, startFakeThreads } from '@threads-auth/testing';
 import type { Response as ExpressResponse } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -363,5 +364,20 @@ describe('startup', () => {
       { logger: false, abortOnError: false },
     );
     await expect(failure).rejects.toMatchObject({ option: 'clientId', message: expect.stringMatching(/option "clientId" is required/) });
+  });
+
+  it('fails on another HTTP platform than Express, saying which one', async () => {
+    /** Stands in for @nestjs/platform-fastify, which this package does not support. */
+    class OtherPlatform extends ExpressAdapter {
+      override getType(): string {
+        return 'fastify';
+      }
+    }
+    const app = await NestFactory.create(appModule([ThreadsAuthModule.forRoot(threadsOptions(fake))]), new OtherPlatform(), { logger: false, abortOnError: false });
+    try {
+      await expect(app.init()).rejects.toThrow(/needs @nestjs\/platform-express .* runs on "fastify"/);
+    } finally {
+      await app.close();
+    }
   });
 });
