@@ -150,6 +150,7 @@ export function toThreadsAuth(input: ThreadsAuthInput): ThreadsAuth {
 const STATE_TTL_MS = 10 * 60 * 1000;
 const CACHE_LIMIT = 10_000;
 const TRANSIENT_BACKOFF_MS = 60_000;
+const RECENT_REFRESH_MS = 60_000;
 const BODY_LIMIT = 64 * 1024;
 const NO_COOKIES: readonly SetCookie[] = Object.freeze([]);
 const ANONYMOUS: PassOutcome = Object.freeze({ type: 'pass', token: undefined, cookies: NO_COOKIES });
@@ -238,6 +239,8 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
   /** Sealed store value → session. */
   const storedCache = new BoundedMap<string, Session>();
   const inflight = new Map<string, Promise<RefreshResult>>();
+  /** Cookie mode: old token → its refresh, for requests still carrying the old cookie when the refresh ended. */
+  const refreshedRecently = new BoundedMap<string, { readonly until: number; readonly result: RefreshResult }>();
   const backoffUntil = new BoundedMap<string, number>();
   const usedStates = new BoundedMap<string, number>();
   let appToken: Promise<string> | undefined;
@@ -301,9 +304,18 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     const key = store === undefined ? `t:${current.record.accessToken}` : `u:${current.record.userId}`;
     const running = inflight.get(key);
     if (running !== undefined) return running;
+    const recent = refreshedRecently.get(key);
+    if (recent !== undefined && recent.until > now()) return Promise.resolve(recent.result);
     const retryAt = backoffUntil.get(key);
     if (retryAt !== undefined && retryAt > now()) return Promise.resolve({ status: 'kept', session: current });
-    const promise = runRefresh(current, key).finally(() => inflight.delete(key));
+    const promise = runRefresh(current, key)
+      .then((result) => {
+        // A page's parallel requests that arrive just after the refresh still carry the old cookie: hand them
+        // the same new token instead of asking Meta again.
+        if (store === undefined && result.status === 'refreshed') refreshedRecently.set(key, { until: now() + RECENT_REFRESH_MS, result });
+        return result;
+      })
+      .finally(() => inflight.delete(key));
     inflight.set(key, promise);
     return promise;
   }
