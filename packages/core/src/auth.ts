@@ -12,6 +12,7 @@ import { clientFromResolved, type ThreadsClient } from './client.js';
 import { cookieNames, readCookie, setCookie, type SetCookie } from './cookies.js';
 import { createConfirmationCode, verifyConfirmationCode } from './deletion.js';
 import { ThreadsAuthError, ThreadsAuthOptionError, isThreadsAuthError } from './errors.js';
+import { FORM_BODY_LIMIT } from './form-body.js';
 import { exchangeCode, exchangeForLongLivedToken } from './exchange.js';
 import { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
 import { resolveOptions, type ResolvedOptions, type RevocationReason, type ThreadsAuthOptions } from './options.js';
@@ -151,7 +152,6 @@ const STATE_TTL_MS = 10 * 60 * 1000;
 const CACHE_LIMIT = 10_000;
 const TRANSIENT_BACKOFF_MS = 60_000;
 const RECENT_REFRESH_MS = 60_000;
-const BODY_LIMIT = 64 * 1024;
 const NO_COOKIES: readonly SetCookie[] = Object.freeze([]);
 const ANONYMOUS: PassOutcome = Object.freeze({ type: 'pass', token: undefined, cookies: NO_COOKIES });
 const NO_STORE = 'no-store';
@@ -523,7 +523,7 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     const body = await request.readBody?.();
     if (body === undefined) return {};
     if (typeof body !== 'string') return body;
-    if (body.length > BODY_LIMIT) return new ThreadsAuthError('payload_too_large');
+    if (body.length > FORM_BODY_LIMIT) return new ThreadsAuthError('payload_too_large');
     return Object.fromEntries(new URLSearchParams(body));
   }
 

@@ -36,6 +36,7 @@ export {
   type ThreadsStep,
 } from './errors.js';
 export { exchangeCode, exchangeForLongLivedToken, type CodeExchangeChecks, type LongLivedToken, type ShortLivedToken } from './exchange.js';
+export { FORM_BODY_LIMIT, readRequestBody, type RequestBodyStream } from './form-body.js';
 export { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
 export type { RevocationReason, ThreadsAuthOptions, ThreadsClientOptions, TokenRevokedEvent } from './options.js';
 export { refreshLongLivedToken } from './refresh.js';

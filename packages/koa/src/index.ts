@@ -4,9 +4,8 @@
  *
  * @packageDocumentation
  */
-import { checkThreadsToken, errorOutcome, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
+import { checkThreadsToken, errorOutcome, readRequestBody, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
 import type { Context, Middleware, Next } from 'koa';
-import { readRequestBody } from './request-body.js';
 
 export * from '@threads-auth/core';
 
