@@ -78,6 +78,7 @@ export class ThreadsAuthModule extends ConfigurableModuleClass implements NestMo
     return super.forRootAsync({ useFactory: () => input, ...(isGlobal === undefined ? {} : { isGlobal }) });
   }
 
+  /** Created by Nest, with the configured instance and the HTTP adapter (whose platform `configure` checks). */
   constructor(
     @Inject(ThreadsAuthService) private readonly auth: ThreadsAuthService,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
