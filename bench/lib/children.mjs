@@ -5,7 +5,8 @@
  * closes (the parent died), so nothing outlives a run.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 const live = new Set();
 let nextId = 1;
@@ -23,6 +24,23 @@ export function allowedCpus(pid) {
   }
 }
 
+/** Sets `pid`'s nice (and its autogroup's, where autogroups exist); returns the nice value the OS accepted. */
+function raisePriority(pid, nice) {
+  try {
+    setPriority(pid, nice);
+  } catch {
+    return 0;
+  }
+  if (existsSync('/proc/sys/kernel/sched_autogroup_enabled') && readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1') {
+    try {
+      writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    } catch {
+      return 0;
+    }
+  }
+  return nice;
+}
+
 /**
  * Starts `script` in a Node child, pinned to `cpu` when possible, and resolves once it sent `{ type: 'ready' }`.
  *
@@ -33,17 +51,21 @@ export function allowedCpus(pid) {
  * @param {number} [spec.cpu] - CPU to pin to.
  * @param {string[]} [spec.nodeArgs] - e.g. `['--cpu-prof', ...]`.
  * @param {Record<string, string>} [spec.env] - Added to the environment.
+ * @param {number} [spec.priority] - A nice value, e.g. -10 (needs root or CAP_SYS_NICE); the child's `priority`
+ *   is set to what the OS accepted.
  * @param {number} [spec.readyTimeoutMs]
  * @returns {Promise<Child>}
  */
-export async function startChild({ name, script, args = [], cpu, nodeArgs = [], env = {}, readyTimeoutMs = 15_000 }) {
+export async function startChild({ name, script, args = [], cpu, nodeArgs = [], env = {}, priority, readyTimeoutMs = 15_000 }) {
   const nodeArgv = [...nodeArgs, script, ...args];
   const pinned = canPin && cpu !== undefined;
-  const proc = pinned
-    ? spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgv], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } })
-    : spawn(process.execPath, nodeArgv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  // With a priority, the child gets a session of its own (`detached`): with the scheduler's autogroups on,
+  // a nice value only counts inside its session's group, so the group's nice is the one to raise.
+  const options = { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env }, detached: priority !== undefined };
+  const proc = pinned ? spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgv], options) : spawn(process.execPath, nodeArgv, options);
   const child = new Child(name, proc);
   live.add(child);
+  if (priority !== undefined) child.priority = raisePriority(proc.pid, priority);
   const ready = await child.waitFor('ready', readyTimeoutMs);
   child.info = ready;
   child.cpus = allowedCpus(proc.pid);
