@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { RequireThreadsScopes, ThreadsAuthGuard, ThreadsAuthModule, ThreadsToken, type ThreadsToken as Token } from '@threads-auth/nestjs';
+import { RequireThreadsScopes, ThreadsAuthGuard, ThreadsAuthModule, ThreadsToken } from '@threads-auth/nestjs';
 import { startFakeThreads } from '@threads-auth/testing';
 
 const port = Number(process.env.PORT ?? 3002);
@@ -14,7 +14,7 @@ const port = Number(process.env.PORT ?? 3002);
 @Controller()
 class HomeController {
   @Get()
-  home(@ThreadsToken() token: Token | undefined): string {
+  home(@ThreadsToken() token: ThreadsToken | undefined): string {
     return token
       ? `<p>Signed in as <code>${token.userId}</code>.</p><form method="post" action="/auth/threads/logout"><button>Sign out</button></form>`
       : '<p><a href="/auth/threads/login">Sign in with Threads</a></p>';
@@ -23,7 +23,7 @@ class HomeController {
   @Get('api/me')
   @UseGuards(ThreadsAuthGuard)
   @RequireThreadsScopes('threads_basic')
-  me(@ThreadsToken() token: Token): { userId: string; scopes: readonly string[] } {
+  me(@ThreadsToken() token: ThreadsToken): { userId: string; scopes: readonly string[] } {
     return { userId: token.userId, scopes: token.scopes };
   }
 }
