@@ -30,6 +30,12 @@ const now = () => Date.now() + clockOffsetMs;
 const closers = [];
 
 const server = createServer({ keepAlive: true });
+// Counted so run.mjs can check that load runs stayed on their keep-alive connections (one listener call per
+// connection, nothing per request).
+let connections = 0;
+server.on('connection', () => {
+  connections++;
+});
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
@@ -103,6 +109,7 @@ async function mountSession(app) {
 
 serveParent(
   {
+    connections: () => connections,
     clock: ({ offsetMs }) => {
       clockOffsetMs = offsetMs;
       return { now: now() };

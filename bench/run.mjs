@@ -2,7 +2,8 @@
  * threads-auth benchmarks, run by hand: `pnpm bench` (builds, then runs this) or `node bench/run.mjs` after a
  * build. See README.md for what each figure means.
  *
- *   node bench/run.mjs [--quick] [--part hot,callback,stampede] [--cpu-prof <variant>]... [--high-priority]
+ *   node bench/run.mjs [--quick] [--part hot,callback,stampede] [--variants a,b,c,d,e] [--rounds N] [--seconds S]
+ *                      [--cpu-prof <variant>]... [--high-priority]
  *
  * 1. hot      GET /hello req/s of five Express 5 apps, each in its own process on CPU 1, autocannon on CPU 0.
  * 2. callback Wall time of GET /auth/threads/callback with 60 ms injected on every upstream call.
@@ -38,17 +39,24 @@ const { values: flags } = parseArgs({
     part: { type: 'string', default: 'hot,callback,stampede' },
     'cpu-prof': { type: 'string', multiple: true, default: [] },
     'high-priority': { type: 'boolean', default: false },
+    variants: { type: 'string', default: 'a,b,c,d,e' },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (flags.help) {
-  process.stdout.write('node bench/run.mjs [--quick] [--part hot,callback,stampede] [--cpu-prof <variant>]... [--high-priority]\nSee bench/README.md.\n');
+  process.stdout.write(
+    'node bench/run.mjs [--quick] [--part hot,callback,stampede] [--variants a,b,c,d,e] [--rounds N] [--seconds S] [--cpu-prof <variant>]... [--high-priority]\nSee bench/README.md.\n',
+  );
   process.exit(0);
 }
 
 const settings = flags.quick
   ? { warmupSec: 1, rounds: 2, roundSec: 2, connections: 50, logins: 5, stampede: 50, stragglers: 10, quietWaitSec: 5 }
   : { warmupSec: 3, rounds: 5, roundSec: 5, connections: 50, logins: 20, stampede: 50, stragglers: 10, quietWaitSec: 60 };
+if (flags.rounds !== undefined) settings.rounds = positive('--rounds', flags.rounds);
+if (flags.seconds !== undefined) settings.roundSec = positive('--seconds', flags.seconds);
 const parts = new Set(flags.part.split(','));
 /** On a shared machine: run the apps and the load generator at nice -10 so other work yields to them. */
 const priority = flags['high-priority'] ? -10 : undefined;
@@ -70,6 +78,15 @@ const VARIANTS = [
 for (const variant of flags['cpu-prof']) {
   if (!VARIANTS.some((v) => v.id === variant)) throw new Error(`--cpu-prof: unknown variant ${variant}; one of ${VARIANTS.map((v) => v.id).join(', ')}`);
 }
+
+function positive(flag, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 60) throw new Error(`${flag} must be an integer from 1 to 60; got ${text}`);
+  return n;
+}
+const chosen = new Set(flags.variants.split(','));
+const measured = VARIANTS.filter((v) => chosen.has(v.key));
+if (measured.length === 0 || !measured.some((v) => v.key === 'a')) throw new Error('--variants must include a (bare Express): every ratio is against it');
 
 // ---- lifetime: everything stops by itself ---------------------------------------------------------
 
@@ -181,11 +198,12 @@ async function hotRoute() {
   const load = await startChild({ name: 'load', script: join(BENCH_DIR, 'load.mjs'), cpu: LOAD_CPU, priority });
   const apps = [];
   try {
-    for (const v of VARIANTS) apps.push({ ...v, child: await startApp(v.id, `${keyBase}hot:${v.id}:`) });
+    for (const v of measured) apps.push({ ...v, child: await startApp(v.id, `${keyBase}hot:${v.id}:`) });
     for (const app of apps) app.cookie = await loginTo(app.id, app.child.info.origin);
     // The bare app gets the threads-auth session cookie, so every variant parses the same request bytes.
+    // (Without b, a gets no cookie at all.)
     const bare = apps.find((app) => app.id === 'bare');
-    bare.cookie = apps.find((app) => app.id === 'threads-cookie').cookie;
+    bare.cookie = apps.find((app) => app.id === 'threads-cookie')?.cookie;
     for (const app of apps) {
       app.rounds = [];
       app.cpu = [];
@@ -194,17 +212,19 @@ async function hotRoute() {
     }
 
     const runOnce = async (app, durationSec) => {
+      const connectionsBefore = await app.child.request('connections');
       const watch = startCpuWatch({ app: app.child.pid, load: load.pid, redis: redisPid, self: process.pid });
       const result = await load.request(
         'run',
-        { url: `${app.child.info.origin}/hello`, headers: { cookie: app.cookie }, connections: settings.connections, durationSec },
+        { url: `${app.child.info.origin}/hello`, headers: app.cookie === undefined ? {} : { cookie: app.cookie }, connections: settings.connections, durationSec },
         (durationSec + 30) * 1000,
       );
       const cpu = watch.stop();
+      const connections = (await app.child.request('connections')) - connectionsBefore;
       // App CPU time per answered request: the app's own cost, which a shared machine does not distort the
       // way it distorts req/s (a stolen CPU lowers both the rate and the app's share alike).
       const cpuUsPerRequest = cpu.app === undefined || result.ok === 0 ? undefined : (cpu.app * cpu.seconds * 1e6) / result.ok;
-      return { ...result, cpu, cpuUsPerRequest };
+      return { ...result, cpu, cpuUsPerRequest, connections };
     };
     for (const app of apps) {
       log(`  warm-up ${app.id}`);
@@ -222,7 +242,7 @@ async function hotRoute() {
         app.problems += result.non2xx + result.errors + result.timeouts;
         log(
           `  round ${round + 1}/${settings.rounds} ${app.id.padEnd(16)} ${int(result.rps).padStart(7)} req/s  p50 ${result.latencyP50} ms  p99 ${result.latencyP99} ms` +
-            `  cpu: app ${pct(result.cpu.app)} load ${pct(result.cpu.load)} redis ${pct(result.cpu.redis)} others ${pct(result.cpu.others)}` +
+            `  cpu: app ${pct(result.cpu.app)} load ${pct(result.cpu.load)} redis ${pct(result.cpu.redis)} others ${pct(result.cpu.others)}  conns ${result.connections}` +
             (result.non2xx + result.errors + result.timeouts ? `  (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)` : ''),
         );
       }
@@ -419,7 +439,8 @@ function report({ hot, callback, storm, machine }) {
     );
     const busyRounds = hot.apps.reduce((n, app) => n + cpuOf(app, 'others').filter((v) => v >= QUIET_OTHERS).length, 0);
     out.push(
-      'App CPU µs/req: the app process\'s CPU time per answered request (median of the rounds); unlike req/s it is not lowered by other processes taking the CPU. ' +
+      'App CPU µs/req: the app process\'s CPU time per answered request (median of the rounds); less sensitive than req/s to other processes taking CPU time, ' +
+        'not immune to them (a busy neighbour on the other CPU, often a hyperthread of the same core, slows every instruction). ' +
         'Other CPU columns: share of one CPU during the measured rounds (median; background = everything outside the benchmark, the worst round). ' +
         'An app near 100 % means the figure is the app\'s own cost; well under 100 % means something else (load generator, Redis, background) was the limit.' +
         (busyRounds === 0
@@ -434,7 +455,7 @@ function report({ hot, callback, storm, machine }) {
       ['b ≥ 0.9 × a (threadsAuth costs ≤ 10 % over bare)', by.b, by.a, 0.9],
       ['b ≥ 2 × c (cookie mode vs express-session + passport)', by.b, by.c, 2],
       ['d ≥ 1.5 × e (RedisTokenStore vs connect-redis + passport)', by.d, by.e, 1.5],
-    ];
+    ].filter(([, x, y]) => x !== undefined && y !== undefined);
     out.push(
       table(
         ['goal (on median req/s)', 'measured', 'result', 'cross-check on app CPU per request'],
