@@ -21,9 +21,9 @@ describe('the built package', () => {
   it.each([
     ['12', 'smoke.mjs', []],
     ['12', 'smoke.cjs', []],
-    ['11', 'smoke.cjs', ['--require', fileURLToPath(new URL('dist/nest11-require.cjs', import.meta.url))]],
+    ['11', 'smoke.cjs', ['--require', fileURLToPath(new URL('built-package/nest11-require.cjs', import.meta.url))]],
   ])('works in a NestJS %s app (%s)', async (nest, script, flags) => {
-    const { stdout } = await run(process.execPath, [...flags, fileURLToPath(new URL(`dist/${script}`, import.meta.url))], { timeout: 15_000 });
+    const { stdout } = await run(process.execPath, [...flags, fileURLToPath(new URL(`built-package/${script}`, import.meta.url))], { timeout: 15_000 });
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
       nest,
       service: 'function',
