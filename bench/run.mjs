@@ -462,7 +462,8 @@ function report({ hot, callback, storm, machine }) {
         goals.map(([goal, x, y, target]) => {
           const ratio = x.median / y.median;
           const byCost = x.cost === undefined || y.cost === undefined ? undefined : y.cost / x.cost;
-          return [goal, `${ratio.toFixed(2)}×`, passMiss(ratio >= target), byCost === undefined ? 'n/a' : `${byCost.toFixed(2)}× (${byCost >= target ? 'pass' : 'miss'})`];
+          // Three decimals: 1.996 must not read as a missed 2.00.
+          return [goal, `${ratio.toFixed(3)}×`, passMiss(ratio >= target), byCost === undefined ? 'n/a' : `${byCost.toFixed(3)}× (${byCost >= target ? 'pass' : 'miss'})`];
         }),
       ),
       '',
