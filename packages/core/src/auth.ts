@@ -12,7 +12,7 @@ import { clientFromResolved, type ThreadsClient } from './client.js';
 import { cookieNames, readCookie, setCookie, type SetCookie } from './cookies.js';
 import { createConfirmationCode, verifyConfirmationCode } from './deletion.js';
 import { ThreadsAuthError, ThreadsAuthOptionError, isThreadsAuthError } from './errors.js';
-import { FORM_BODY_LIMIT } from './form-body.js';
+import { FORM_BODY_LIMIT, readRequestBody, type RequestBodyStream } from './form-body.js';
 import { exchangeCode, exchangeForLongLivedToken } from './exchange.js';
 import { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
 import { resolveOptions, type ResolvedOptions, type RevocationReason, type ThreadsAuthOptions } from './options.js';
@@ -33,10 +33,12 @@ export interface ThreadsAuthRequest {
   /** The request headers, lower-case names (Node's `IncomingHttpHeaders` fits). */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /**
-   * Reads the request body; called only on the POST routes that take a form (`deauthorize`, `delete`).
-   * Resolve the raw text, or the object a body parser already produced.
+   * The request body stream (Node's `IncomingMessage` fits), read only on the POST routes that take a form
+   * (`deauthorize`, `delete`) and only when no body parser already did.
    */
-  readonly readBody?: () => Promise<string | Readonly<Record<string, unknown>> | undefined>;
+  readonly body?: RequestBodyStream;
+  /** What a body parser already made of the body (`req.body`, `ctx.request.body`), if one ran. */
+  readonly parsedBody?: unknown;
 }
 
 /** Headers every answer of an auth route carries. */
@@ -114,6 +116,12 @@ export interface ThreadsAuth {
    */
   handle(request: ThreadsAuthRequest): Promise<Outcome>;
   /**
+   * What `handle` would resolve, when it can be known without I/O: an app request with no session, or with a
+   * session whose token is in memory and not due. `undefined` otherwise: then call `handle`. Adapters try it
+   * first so that a logged-in request costs no promise round.
+   */
+  handleSync(request: ThreadsAuthRequest): Outcome | undefined;
+  /**
    * A valid token for `userId`, refreshed first when due, or `null` when none is stored or it can no longer
    * be refreshed. Needs a `store`.
    * @throws {ThreadsAuthOptionError} without a store.
@@ -170,6 +178,8 @@ interface PendingLogin {
 interface Session {
   readonly record: TokenRecord;
   readonly token: ThreadsToken;
+  /** The outcome of a request carrying this session when nothing needs doing: built once, shared. */
+  readonly pass: PassOutcome;
 }
 
 type RefreshResult =
@@ -227,12 +237,15 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
   const client = clientFromResolved(opts);
   const { store, now, hooks } = opts;
   const names = cookieNames(opts.secureCookies);
+  const sessionKey = names.session;
   const stateSealer = createSealer(opts.secrets, 'state', opts.randomBytes);
   const sessionSealer = createSealer(opts.secrets, 'session', opts.randomBytes);
   const storeSealer = createSealer(opts.secrets, 'store', opts.randomBytes);
   const basePath = opts.basePath;
   const clearState = setCookie(names.state, '', 0, opts.secureCookies);
   const clearSession = setCookie(names.session, '', 0, opts.secureCookies);
+  const SIGNED_OUT: PassOutcome = Object.freeze({ type: 'pass', token: undefined, cookies: Object.freeze([clearSession]) });
+  const AUTH_ROUTES = new Set(['login', 'callback', 'logout', 'deauthorize', 'delete', 'deletion-status']);
 
   /** Session cookie value → what it unseals to (a session in cookie mode, a user id in store mode). */
   const cookieCache = new BoundedMap<string, Session | string>();
@@ -260,7 +273,10 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     }
   };
 
-  const session = (record: TokenRecord): Session => ({ record, token: toThreadsToken(record) });
+  const session = (record: TokenRecord): Session => {
+    const token = toThreadsToken(record);
+    return { record, token, pass: Object.freeze({ type: 'pass', token, cookies: NO_COOKIES }) };
+  };
   const isDue = (record: TokenRecord, at: number) => at - record.issuedAt >= MIN_REFRESH_AGE_MS && record.expiresAt - at <= opts.refreshWindow;
   const sessionCookie = (value: string, record: TokenRecord) =>
     setCookie(names.session, value, Math.max(1, Math.floor((record.expiresAt - now()) / 1000)), opts.secureCookies);
@@ -372,45 +388,62 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
 
   // ---- the request path -------------------------------------------------------------------------
 
-  async function resolveSession(request: ThreadsAuthRequest): Promise<PassOutcome> {
-    const value = readCookie(request.headers['cookie'], names.session);
-    if (value === undefined) return ANONYMOUS;
+  /** What a session cookie designates (a session in cookie mode, a user id in store mode), or `undefined` if forged. */
+  function designated(value: string): Session | string | undefined {
     let cached = cookieCache.get(value);
-    if (cached === undefined) {
-      const unsealed = sessionSealer.unseal(value);
-      if (store === undefined && isRecord(unsealed)) cached = session(unsealed);
-      else if (store !== undefined && typeof (unsealed as { u?: unknown } | undefined)?.u === 'string') cached = (unsealed as { u: string }).u;
-      else return { type: 'pass', token: undefined, cookies: [clearSession] };
-      cookieCache.set(value, cached);
-    }
-    let current: Session | undefined;
-    if (typeof cached === 'string') {
-      const stored = await store!.get(cached);
-      current = stored === null ? undefined : unsealStored(stored);
-      if (current === undefined) {
-        cookieCache.delete(value);
-        return { type: 'pass', token: undefined, cookies: [clearSession] };
-      }
-    } else {
-      current = cached;
-    }
-    const at = now();
-    if (current.record.expiresAt <= at) {
-      cookieCache.delete(value);
-      return { type: 'pass', token: undefined, cookies: [clearSession] };
-    }
-    if (!isDue(current.record, at)) return { type: 'pass', token: current.token, cookies: NO_COOKIES };
+    if (cached !== undefined) return cached;
+    const unsealed = sessionSealer.unseal(value);
+    if (store === undefined && isRecord(unsealed)) cached = session(unsealed);
+    else if (store !== undefined && typeof (unsealed as { u?: unknown } | undefined)?.u === 'string') cached = (unsealed as { u: string }).u;
+    else return undefined;
+    cookieCache.set(value, cached);
+    return cached;
+  }
 
-    const result = await refresh(current);
+  /** The session's outcome when it needs no I/O; `undefined` when the store must be read or a refresh is due. */
+  function settle(value: string, current: Session | undefined): PassOutcome | undefined {
+    if (current === undefined || current.record.expiresAt <= now()) {
+      cookieCache.delete(value);
+      return SIGNED_OUT;
+    }
+    return isDue(current.record, now()) ? undefined : current.pass;
+  }
+
+  /** The hot path: a logged-in request whose token is known in memory and not due resolves without a promise. */
+  function resolveSessionSync(request: ThreadsAuthRequest): PassOutcome | undefined {
+    const value = readCookie(request.headers['cookie'], sessionKey);
+    if (value === undefined) return ANONYMOUS;
+    const target = designated(value);
+    if (target === undefined) return SIGNED_OUT;
+    if (typeof target !== 'string') return settle(value, target);
+    const stored = store!.peek?.(target);
+    if (stored === undefined) return undefined;
+    return settle(value, stored === null ? undefined : unsealStored(stored));
+  }
+
+  async function resolveSession(request: ThreadsAuthRequest): Promise<PassOutcome> {
+    const value = readCookie(request.headers['cookie'], sessionKey);
+    if (value === undefined) return ANONYMOUS;
+    const target = designated(value);
+    if (target === undefined) return SIGNED_OUT;
+    let current: Session | undefined = typeof target === 'string' ? undefined : target;
+    if (typeof target === 'string') {
+      const stored = await store!.get(target);
+      current = stored === null ? undefined : unsealStored(stored);
+    }
+    const settled = settle(value, current);
+    if (settled !== undefined) return settled;
+
+    const result = await refresh(current!);
     switch (result.status) {
       case 'revoked':
         cookieCache.delete(value);
-        return { type: 'pass', token: undefined, cookies: [clearSession] };
+        return SIGNED_OUT;
       case 'refreshed':
         // Cookie mode: the new token travels in a re-sealed cookie. Store mode: the reference is unchanged.
-        return { type: 'pass', token: result.session.token, cookies: store === undefined ? [await persist(result.session.record)] : NO_COOKIES };
+        return store === undefined ? { type: 'pass', token: result.session.token, cookies: [await persist(result.session.record)] } : result.session.pass;
       default:
-        return { type: 'pass', token: result.session.token, cookies: NO_COOKIES };
+        return result.session.pass;
     }
   }
 
@@ -520,9 +553,9 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
   }
 
   async function readForm(request: ThreadsAuthRequest): Promise<Readonly<Record<string, unknown>> | ThreadsAuthError> {
-    const body = await request.readBody?.();
-    if (body === undefined) return {};
-    if (typeof body !== 'string') return body;
+    const body = request.body === undefined ? request.parsedBody : await readRequestBody(request.body, request.parsedBody);
+    if (body === undefined || body === null) return {};
+    if (typeof body !== 'string') return typeof body === 'object' ? (body as Readonly<Record<string, unknown>>) : {};
     if (body.length > FORM_BODY_LIMIT) return new ThreadsAuthError('payload_too_large');
     return Object.fromEntries(new URLSearchParams(body));
   }
@@ -552,15 +585,25 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     return respond(200, 'text/html; charset=utf-8', statusPage('Data deleted', `Deletion request ${code} is complete: the Threads tokens this app held for you have been deleted.`));
   }
 
+  /** The route under `basePath` that `url`'s path names, or `undefined` for an app route. */
+  function routeOf(url: string): string | undefined {
+    const q = url.indexOf('?');
+    const pathLength = q === -1 ? url.length : q;
+    if (pathLength <= basePath.length || !url.startsWith(basePath) || url.charCodeAt(basePath.length) !== 47) return undefined;
+    const route = url.slice(basePath.length + 1, pathLength);
+    return AUTH_ROUTES.has(route) ? route : undefined;
+  }
+
+  function handleSync(request: ThreadsAuthRequest): Outcome | undefined {
+    return routeOf(request.url) === undefined ? resolveSessionSync(request) : undefined;
+  }
+
   async function handle(request: ThreadsAuthRequest): Promise<Outcome> {
     const url = request.url;
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    if (path.length <= basePath.length || !path.startsWith(basePath) || path.charCodeAt(basePath.length) !== 47) {
-      return resolveSession(request);
-    }
-    const route = path.slice(basePath.length + 1);
+    const route = routeOf(url);
+    if (route === undefined) return resolveSessionSync(request) ?? resolveSession(request);
     const method = request.method;
+    const q = url.indexOf('?');
     const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     switch (route) {
       case 'login':
@@ -574,10 +617,8 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
       case 'deauthorize':
       case 'delete':
         return method === 'POST' ? metaCallback(request, route) : methodNotAllowed('POST');
-      case 'deletion-status':
-        return method === 'GET' || method === 'HEAD' ? deletionStatus(query()) : methodNotAllowed('GET');
       default:
-        return resolveSession(request);
+        return method === 'GET' || method === 'HEAD' ? deletionStatus(query()) : methodNotAllowed('GET');
     }
   }
 
@@ -628,6 +669,7 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     client,
     hasStore: store !== undefined,
     handle,
+    handleSync,
     getToken,
     refreshDue,
     revoke: (userId) => forget(userId, 'revoked'),

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { stringifySetCookie } from 'cookie';
 
 /** One `Set-Cookie` header to send. Adapters send each as its own header, never joined. */
 export interface SetCookie {
@@ -45,11 +45,29 @@ export function setCookie(name: string, value: string, maxAge: number, secure: b
   return { name, value, maxAge, header };
 }
 
-/** Reads one cookie from a `Cookie` header (or the array Node gives for repeated headers). */
+/**
+ * Reads one cookie from a `Cookie` header (or the array Node gives for repeated headers). Scans for
+ * `name=` at a cookie boundary instead of parsing every cookie: this runs on every request, and most of a
+ * site's cookies are not ours.
+ */
 export function readCookie(header: string | readonly string[] | undefined, name: string): string | undefined {
   if (header === undefined) return undefined;
   const text = typeof header === 'string' ? header : header.join('; ');
-  // Cheap pre-check: most requests do not carry our cookies at all.
-  if (!text.includes(name)) return undefined;
-  return parseCookie(text)[name];
+  for (let from = 0; ; ) {
+    const at = text.indexOf(name, from);
+    if (at === -1) return undefined;
+    from = at + name.length;
+    const before = at === 0 ? 59 : text.charCodeAt(at - 1);
+    // 59 ";", 32 " ", 9 tab: a cookie boundary, so "threads_auth_session" does not match "__Host-threads_auth_session".
+    if ((before !== 59 && before !== 32 && before !== 9) || text.charCodeAt(from) !== 61) continue;
+    const end = text.indexOf(';', from);
+    let value = text.slice(from + 1, end === -1 ? text.length : end).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (!value.includes('%')) return value;
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
 }

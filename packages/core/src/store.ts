@@ -47,6 +47,13 @@ export interface TokenStore {
    * lock) a store that caches reads must bypass its cache.
    */
   get(userId: string, options?: { readonly consistent?: boolean }): Promise<StoredToken | null>;
+  /**
+   * What the store can tell about `userId` synchronously, from its own memory: the token, `null` for a known
+   * miss, or `undefined` when it cannot tell without I/O. Optional: it lets a logged-in request that needs no
+   * refresh skip an asynchronous round entirely. Must never answer from a cache that may be stale beyond
+   * what `get` would serve.
+   */
+  peek?(userId: string): StoredToken | null | undefined;
   /** Stores `token`, replacing any token stored for the same user. */
   set(token: StoredToken): Promise<void>;
   /** Forgets the user's token. Resolves `true` when there was one. */
@@ -89,6 +96,10 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   async get(userId: string): Promise<StoredToken | null> {
+    return this.peek(userId) ?? null;
+  }
+
+  peek(userId: string): StoredToken | null | undefined {
     const token = this.#tokens.get(userId);
     if (token === undefined) return null;
     if (token.expiresAt <= this.#now()) {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import {
   MemoryTokenStore,
@@ -325,6 +326,43 @@ describe('the session on every request', () => {
   });
 });
 
+describe('handleSync: the hot path without a promise', () => {
+  it('answers app requests whose session is in memory and not due, exactly as handle does', async () => {
+    const { auth } = setup();
+    const { session } = await logIn(auth);
+    const request = { method: 'GET', url: '/dashboard?x=1', headers: { cookie: `other=1; ${session}` } };
+    const sync = auth.handleSync(request);
+    expect(sync).toEqual(await auth.handle(request));
+    expect(sync).toMatchObject({ type: 'pass', token: { userId: USER_ID }, cookies: [] });
+    expect(auth.handleSync({ method: 'GET', url: '/', headers: {} })).toEqual({ type: 'pass', token: undefined, cookies: [] });
+  });
+  it('leaves auth routes, due tokens and uncached store reads to handle', async () => {
+    const { auth, advance } = setup();
+    const { session } = await logIn(auth);
+    expect(auth.handleSync({ method: 'GET', url: '/auth/threads/login', headers: {} })).toBeUndefined();
+    expect(auth.handleSync({ method: 'POST', url: '/auth/threads/logout', headers: { cookie: session! } })).toBeUndefined();
+    // An unknown path under basePath is an app route.
+    expect(auth.handleSync({ method: 'GET', url: '/auth/threads/profile', headers: { cookie: session! } })?.type).toBe('pass');
+    advance(55 * DAY);
+    expect(auth.handleSync({ method: 'GET', url: '/', headers: { cookie: session! } })).toBeUndefined();
+
+    const slowStore: TokenStore = new MemoryTokenStore();
+    const withoutPeek: TokenStore = { get: (u) => slowStore.get(u), set: (t) => slowStore.set(t), delete: (u) => slowStore.delete(u), listDue: (q) => slowStore.listDue(q) };
+    const stored = setup({ store: withoutPeek });
+    const login = await logIn(stored.auth);
+    expect(stored.auth.handleSync({ method: 'GET', url: '/', headers: { cookie: login.session! } })).toBeUndefined();
+    expect((await page(stored.auth, login.session)).token?.userId).toBe(USER_ID);
+  });
+  it('uses the store peek when it has one, and signs out a known miss', async () => {
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store });
+    const { session } = await logIn(auth);
+    expect(auth.handleSync({ method: 'GET', url: '/', headers: { cookie: session! } })).toMatchObject({ type: 'pass', token: { accessToken: LONG } });
+    await store.delete(USER_ID);
+    expect(auth.handleSync({ method: 'GET', url: '/', headers: { cookie: session! } })).toMatchObject({ type: 'pass', token: undefined, cookies: [{ maxAge: 0 }] });
+  });
+});
+
 describe('logout', () => {
   it('clears the session for same-site requests and refuses cross-site ones', async () => {
     const { auth } = setup();
@@ -429,7 +467,12 @@ describe("Meta's deauthorize and data-deletion callbacks", () => {
     return `${createHmac('sha256', secret).update(body).digest('base64url')}.${body}`;
   };
   const post = (auth: ReturnType<typeof setup>['auth'], route: string, body: string | Record<string, unknown>) =>
-    auth.handle({ method: 'POST', url: `/auth/threads/${route}`, headers: {}, readBody: async () => body });
+    auth.handle({
+      method: 'POST',
+      url: `/auth/threads/${route}`,
+      headers: {},
+      ...(typeof body === 'string' ? { body: Readable.from([Buffer.from(body)]) } : { parsedBody: body }),
+    });
 
   it('deauthorize verifies the signature and forgets the user', async () => {
     const store = new MemoryTokenStore();

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { checkThreadsToken, errorOutcome, readRequestBody, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
+import { checkThreadsToken, errorOutcome, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export * from '@threads-auth/core';
@@ -44,16 +44,22 @@ function write(res: Response, outcome: Exclude<Outcome, { type: 'pass' }>): void
 export function threadsAuth(input: ThreadsAuthInput): RequestHandler {
   const auth = toThreadsAuth(input);
   return (req: Request, res: Response, next: NextFunction) => {
+    const request = { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers, body: req, parsedBody: req.body };
+    // Most requests (no session, or a session known in memory) resolve without a promise round.
+    const outcome = auth.handleSync(request);
+    if (outcome !== undefined) return deliver(outcome, req, res, next);
     auth
-      .handle({ method: req.method, url: req.originalUrl ?? req.url, headers: req.headers, readBody: () => readRequestBody(req, req.body) })
-      .then((outcome) => {
-        if (outcome.type !== 'pass') return write(res, outcome);
-        for (const cookie of outcome.cookies) res.append('Set-Cookie', cookie.header);
-        req.threadsToken = outcome.token;
-        next();
-      })
+      .handle(request)
+      .then((outcome) => deliver(outcome, req, res, next))
       .catch(next);
   };
+}
+
+function deliver(outcome: Outcome, req: Request, res: Response, next: NextFunction): void {
+  if (outcome.type !== 'pass') return write(res, outcome);
+  for (const cookie of outcome.cookies) res.append('Set-Cookie', cookie.header);
+  req.threadsToken = outcome.token;
+  next();
 }
 
 /**

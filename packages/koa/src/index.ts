@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { checkThreadsToken, errorOutcome, readRequestBody, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
+import { checkThreadsToken, errorOutcome, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
 import type { Context, Middleware, Next } from 'koa';
 
 export * from '@threads-auth/core';
@@ -43,8 +43,8 @@ function write(ctx: Context, outcome: Exclude<Outcome, { type: 'pass' }>): void 
 export function threadsAuth(input: ThreadsAuthInput): Middleware {
   const auth = toThreadsAuth(input);
   return async function threadsAuth(ctx: Context, next: Next): Promise<void> {
-    const readBody = () => readRequestBody(ctx.req, (ctx.request as { body?: unknown }).body);
-    const outcome = await auth.handle({ method: ctx.method, url: ctx.originalUrl, headers: ctx.headers, readBody });
+    const request = { method: ctx.method, url: ctx.originalUrl, headers: ctx.headers, body: ctx.req, parsedBody: (ctx.request as { body?: unknown }).body };
+    const outcome = auth.handleSync(request) ?? (await auth.handle(request));
     if (outcome.type !== 'pass') return write(ctx, outcome);
     for (const cookie of outcome.cookies) ctx.append('Set-Cookie', cookie.header);
     ctx.state.threadsToken = outcome.token;

@@ -170,15 +170,27 @@ export class RedisTokenStore implements TokenStore {
    */
   async get(userId: string, options?: { readonly consistent?: boolean }): Promise<StoredToken | null> {
     const cache = this.#cache;
-    if (cache !== undefined && this.#coherent && options?.consistent !== true) {
-      const hit = cache.get(userId, this.#now());
-      if (hit !== undefined) return this.#live(hit.token);
+    if (options?.consistent !== true) {
+      const cached = this.peek(userId);
+      if (cached !== undefined) return cached;
     }
     const generation = this.#generation;
     const raw = await this.#client.get(this.#tokenKey(userId));
     const token = raw === null ? null : decodeRecord(userId, raw, this.#tokenKey(userId));
     if (cache !== undefined && this.#coherent && generation === this.#generation) cache.set(userId, token, this.#now());
     return this.#live(token);
+  }
+
+  /**
+   * What the local read cache holds for `userId`, synchronously: the token, `null` for a cached miss, or
+   * `undefined` when nothing fresh is cached (or the cache is off or not coherent). Lets threads-auth answer a
+   * logged-in request without a promise round.
+   */
+  peek(userId: string): StoredToken | null | undefined {
+    const cache = this.#cache;
+    if (cache === undefined || !this.#coherent) return undefined;
+    const hit = cache.get(userId, this.#now());
+    return hit === undefined ? undefined : this.#live(hit.token);
   }
 
   /** Stores `token`, replacing the user's previous one, and tells every other instance to drop its cached copy. */

@@ -95,6 +95,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
     }
     const hasLock = typeof probe.store.acquireLock === 'function';
     const hasConsumeOnce = typeof probe.store.consumeOnce === 'function';
+    const hasPeek = typeof probe.store.peek === 'function';
     await probe.cleanup();
 
     let fixture: TokenStoreFixture;
@@ -311,6 +312,31 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
         expect(results.filter((r) => r !== null)).toHaveLength(1);
       });
     });
+
+    // peek is an optional, synchronous look at the store's own memory: registered only for stores that offer it.
+    if (hasPeek) {
+      describe('peek', () => {
+        it('never answers differently from get: the same token, or "cannot tell" (undefined)', async () => {
+          const record = token('17841405793187219');
+          expect(store.peek!('17841405793187219') ?? null).toBeNull();
+          await store.set(record);
+          await store.get(record.userId);
+          expect([undefined, record]).toContainEqual(store.peek!(record.userId) ?? undefined);
+          const replaced = { ...record, sealed: 'sealed.replaced' };
+          await store.set(replaced);
+          expect([undefined, replaced]).toContainEqual(store.peek!(record.userId) ?? undefined);
+          await store.delete(record.userId);
+          expect(store.peek!(record.userId) ?? null).toBeNull();
+        });
+        it('does not answer with an expired token', async () => {
+          const record = token('u-expiring', { expiresAt: now() + 300 });
+          await store.set(record);
+          await store.get(record.userId);
+          await sleep(400);
+          expect(store.peek!(record.userId) ?? null).toBeNull();
+        });
+      });
+    }
 
     describe.skipIf(!hasConsumeOnce)('consumeOnce', () => {
       it('resolves true the first time and false after', async () => {
