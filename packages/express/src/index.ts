@@ -56,7 +56,10 @@ export function threadsAuth(input: ThreadsAuthInput): RequestHandler {
 }
 
 function deliver(outcome: Outcome, req: Request, res: Response, next: NextFunction): void {
-  if (outcome.type !== 'pass') return write(res, outcome);
+  if (outcome.type !== 'pass') {
+    write(res, outcome);
+    return;
+  }
   for (const cookie of outcome.cookies) res.append('Set-Cookie', cookie.header);
   req.threadsToken = outcome.token;
   next();
