@@ -20,7 +20,7 @@ import { sameSiteTarget, withErrorParameter } from './redirect.js';
 import { refreshLongLivedToken } from './refresh.js';
 import { createSealer } from './seal.js';
 import { verifySignedRequest } from './signed-request.js';
-import type { StoredToken } from './store.js';
+import type { ReleaseLock, StoredToken } from './store.js';
 import { MIN_REFRESH_AGE_MS } from './threads.js';
 import { toThreadsToken, type ThreadsToken, type TokenRecord } from './token.js';
 
@@ -287,6 +287,14 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     return store;
   };
 
+  /** What a store keeps for `record`: the token sealed, plus the times it needs to find due tokens. */
+  const toStored = (record: TokenRecord): StoredToken => ({
+    userId: record.userId,
+    sealed: storeSealer.seal(record),
+    issuedAt: record.issuedAt,
+    expiresAt: record.expiresAt,
+  });
+
   function unsealStored(stored: StoredToken): Session | undefined {
     const cached = storedCache.get(stored.sealed);
     if (cached !== undefined) return cached;
@@ -303,7 +311,7 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
       cookieCache.set(value, session(record));
       return sessionCookie(value, record);
     }
-    await store.set({ userId: record.userId, sealed: storeSealer.seal(record), issuedAt: record.issuedAt, expiresAt: record.expiresAt });
+    await store.set(toStored(record));
     const value = sessionSealer.seal({ u: record.userId });
     cookieCache.set(value, record.userId);
     return sessionCookie(value, record);
@@ -337,39 +345,33 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
   }
 
   async function runRefresh(current: Session, key: string): Promise<RefreshResult> {
-    let release: (() => Promise<void>) | null = null;
-    let latest = current;
-    if (store !== undefined) {
-      if (store.acquireLock !== undefined) {
-        release = await store.acquireLock(`refresh:${current.record.userId}`, opts.timeoutMs * opts.attempts + 5_000);
-        // Another instance is refreshing; the current token is still valid, so keep serving it.
-        if (release === null) return { status: 'kept', session: current };
-      }
-      try {
-        const stored = await store.get(current.record.userId, { consistent: true });
-        const fresh = stored === null ? undefined : unsealStored(stored);
-        if (fresh === undefined) {
-          await release?.();
-          return { status: 'revoked' };
-        }
-        latest = fresh;
-      } catch (error) {
-        await release?.();
-        throw error;
-      }
-      if (!isDue(latest.record, now())) {
-        await release?.();
-        return { status: 'current', session: latest };
-      }
+    let release: ReleaseLock | null = null;
+    if (store?.acquireLock !== undefined) {
+      release = await store.acquireLock(`refresh:${current.record.userId}`, opts.timeoutMs * opts.attempts + 5_000);
+      // Another instance is refreshing; the current token is still valid, so keep serving it.
+      if (release === null) return { status: 'kept', session: current };
     }
+    try {
+      if (store === undefined) return await refreshNow(current, key);
+      // Under the lock, read past any cache: another instance may have refreshed since this request read the token.
+      const stored = await store.get(current.record.userId, { consistent: true });
+      const latest = stored === null ? undefined : unsealStored(stored);
+      if (latest === undefined) return { status: 'revoked' };
+      if (!isDue(latest.record, now())) return { status: 'current', session: latest };
+      return await refreshNow(latest, key);
+    } finally {
+      await release?.();
+    }
+  }
+
+  /** Asks Meta for a new token for `latest` and persists it; classifies a failure as transient or final. */
+  async function refreshNow(latest: Session, key: string): Promise<RefreshResult> {
     try {
       const { accessToken, expiresIn } = await refreshLongLivedToken(client, latest.record.accessToken);
       const at = now();
       const record: TokenRecord = { ...latest.record, accessToken, issuedAt: at, expiresAt: at + expiresIn * 1000 };
       const next = session(record);
-      if (store !== undefined) {
-        await store.set({ userId: record.userId, sealed: storeSealer.seal(record), issuedAt: record.issuedAt, expiresAt: record.expiresAt });
-      }
+      if (store !== undefined) await store.set(toStored(record));
       backoffUntil.delete(key);
       await runHook(() => hooks.onTokenRefreshed?.(next.token, latest.token));
       return { status: 'refreshed', session: next };
@@ -381,8 +383,6 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
       backoffUntil.set(key, now() + TRANSIENT_BACKOFF_MS);
       report(error);
       return { status: 'kept', session: latest, error: error instanceof Error ? error : new Error(String(error)) };
-    } finally {
-      await release?.();
     }
   }
 
@@ -402,11 +402,12 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
 
   /** The session's outcome when it needs no I/O; `undefined` when the store must be read or a refresh is due. */
   function settle(value: string, current: Session | undefined): PassOutcome | undefined {
-    if (current === undefined || current.record.expiresAt <= now()) {
+    const at = now();
+    if (current === undefined || current.record.expiresAt <= at) {
       cookieCache.delete(value);
       return SIGNED_OUT;
     }
-    return isDue(current.record, now()) ? undefined : current.pass;
+    return isDue(current.record, at) ? undefined : current.pass;
   }
 
   /** The hot path: a logged-in request whose token is known in memory and not due resolves without a promise. */
