@@ -41,7 +41,7 @@ export { fetchAppToken, introspectToken, type TokenIntrospection } from './intro
 export type { RevocationReason, ThreadsAuthOptions, ThreadsClientOptions, TokenRevokedEvent } from './options.js';
 export { refreshLongLivedToken } from './refresh.js';
 export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
-export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredToken, type TokenStore } from './store.js';
+export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredSession, type StoredToken, type TokenStore } from './store.js';
 export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, redactUrl } from './threads.js';
 export type { ThreadsToken } from './token.js';
 export type { FetchLike } from './upstream.js';

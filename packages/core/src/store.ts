@@ -30,6 +30,26 @@ export interface DueQuery {
   readonly expiresAfter: number;
   /** At most this many records. */
   readonly limit: number;
+  /**
+   * Keyset cursor: only tokens strictly after this `(expiresAt, userId)` pair in the listing order. Pass the
+   * last record of the previous page to read the next one; a page never repeats or skips a record that did not
+   * change in between, however many records before the cursor keep matching.
+   */
+  readonly after?: { readonly expiresAt: number; readonly userId: string };
+}
+
+/**
+ * One signed-in browser session (store mode): created at each login, referenced by a random id sealed in the
+ * session cookie, deleted at logout. `revoke(userId)` and Meta's deauthorize / delete callbacks delete every
+ * session of the user.
+ */
+export interface StoredSession {
+  /** Random, unguessable id (base64url); the store's key. */
+  readonly id: string;
+  /** The user the session belongs to. */
+  readonly userId: string;
+  /** When the session ends unless renewed (ms since the epoch). A store may drop the record after this. */
+  readonly expiresAt: number;
 }
 
 /** Releases a lock taken with {@link TokenStore.acquireLock}. Safe to call more than once. */
@@ -58,8 +78,21 @@ export interface TokenStore {
   set(token: StoredToken): Promise<void>;
   /** Forgets the user's token. Resolves `true` when there was one. */
   delete(userId: string): Promise<boolean>;
-  /** Tokens that match `query`, soonest expiry first. */
+  /**
+   * Tokens that match `query`, ordered by `expiresAt` then `userId` (ascending, by UTF-16 code unit / byte
+   * order), starting after `query.after` when given. An index on `(expiresAt, userId)` serves it.
+   */
   listDue(query: DueQuery): Promise<StoredToken[]>;
+  /** Creates or replaces (renews) a session record. */
+  setSession?(session: StoredSession): Promise<void>;
+  /** The session record with `id`, or `null` when there is none or it has expired. */
+  getSession?(id: string): Promise<StoredSession | null>;
+  /** Like {@link TokenStore.peek}, for sessions: the record, `null` for a known miss, `undefined` when it cannot tell. */
+  peekSession?(id: string): StoredSession | null | undefined;
+  /** Deletes one session. Resolves `true` when there was one. */
+  deleteSession?(id: string): Promise<boolean>;
+  /** Deletes every session of `userId`. Resolves how many there were. */
+  deleteSessions?(userId: string): Promise<number>;
   /**
    * Takes an exclusive lock on `key` for at most `ttlMs`, across every instance that shares the store.
    * Resolves a release function, or `null` when someone else holds the lock. Optional: without it,
@@ -89,6 +122,7 @@ export class MemoryTokenStore implements TokenStore {
   readonly #tokens = new Map<string, StoredToken>();
   readonly #locks = new Map<string, { readonly until: number; readonly holder: symbol }>();
   readonly #used = new Map<string, number>();
+  readonly #sessions = new Map<string, StoredSession>();
   readonly #now: () => number;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
@@ -119,12 +153,44 @@ export class MemoryTokenStore implements TokenStore {
 
   async listDue(query: DueQuery): Promise<StoredToken[]> {
     const due: StoredToken[] = [];
+    const after = query.after;
     for (const token of this.#tokens.values()) {
       if (token.issuedAt <= query.issuedBefore && token.expiresAt <= query.expiresBefore && token.expiresAt > query.expiresAfter) {
+        if (after !== undefined && compareDue(token, after) <= 0) continue;
         due.push(token);
       }
     }
-    return due.sort((a, b) => a.expiresAt - b.expiresAt).slice(0, query.limit);
+    return due.sort(compareDue).slice(0, query.limit);
+  }
+
+  async setSession(session: StoredSession): Promise<void> {
+    this.#sessions.set(session.id, { id: session.id, userId: session.userId, expiresAt: session.expiresAt });
+  }
+
+  async getSession(id: string): Promise<StoredSession | null> {
+    return this.peekSession(id);
+  }
+
+  peekSession(id: string): StoredSession | null {
+    const session = this.#sessions.get(id);
+    if (session === undefined) return null;
+    if (session.expiresAt <= this.#now()) {
+      this.#sessions.delete(id);
+      return null;
+    }
+    return session;
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    return this.#sessions.delete(id);
+  }
+
+  async deleteSessions(userId: string): Promise<number> {
+    let n = 0;
+    for (const [id, session] of this.#sessions) {
+      if (session.userId === userId && this.#sessions.delete(id)) n++;
+    }
+    return n;
   }
 
   async acquireLock(key: string, ttlMs: number): Promise<ReleaseLock | null> {
@@ -145,4 +211,9 @@ export class MemoryTokenStore implements TokenStore {
     this.#used.set(key, now + ttlMs);
     return true;
   }
+}
+
+/** The listing order of {@link TokenStore.listDue}: `expiresAt`, then `userId`. */
+function compareDue(a: { readonly expiresAt: number; readonly userId: string }, b: { readonly expiresAt: number; readonly userId: string }): number {
+  return a.expiresAt - b.expiresAt || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
 }

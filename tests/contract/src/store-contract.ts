@@ -252,6 +252,35 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
         expect(due).toEqual([]);
       });
 
+      it('orders equal expiries by userId and pages with the keyset cursor without repeats or gaps', async () => {
+        const t = now();
+        const ids = Array.from({ length: 25 }, (_, i) => `${1000 + i}`);
+        // Five expiry instants shared by five users each: the cursor must break ties by userId.
+        await Promise.all(ids.map((id, i) => store.set(token(id, { expiresAt: t + DAY + Math.floor(i / 5) * 60_000 }))));
+        const query = { issuedBefore: t, expiresBefore: t + 2 * DAY, expiresAfter: t };
+        const seen: string[] = [];
+        let after: { expiresAt: number; userId: string } | undefined;
+        for (let page = 0; page < 20; page++) {
+          const batch = await store.listDue({ ...query, limit: 4, ...(after ? { after } : {}) });
+          if (batch.length === 0) break;
+          seen.push(...batch.map((r) => r.userId));
+          const last = batch[batch.length - 1]!;
+          after = { expiresAt: last.expiresAt, userId: last.userId };
+        }
+        expect(seen).toEqual(ids);
+      });
+
+      it('the cursor skips past records that stay due (no head-of-line repeat)', async () => {
+        const t = now();
+        await store.set(token('a', { expiresAt: t + DAY }));
+        await store.set(token('b', { expiresAt: t + DAY }));
+        await store.set(token('c', { expiresAt: t + DAY + 1 }));
+        const query = { issuedBefore: t, expiresBefore: t + 2 * DAY, expiresAfter: t, limit: 10 };
+        expect((await store.listDue({ ...query, after: { expiresAt: t + DAY, userId: 'a' } })).map((r) => r.userId)).toEqual(['b', 'c']);
+        expect((await store.listDue({ ...query, after: { expiresAt: t + DAY, userId: 'b' } })).map((r) => r.userId)).toEqual(['c']);
+        expect(await store.listDue({ ...query, after: { expiresAt: t + DAY + 1, userId: 'c' } })).toEqual([]);
+      });
+
       it('uses the record times it was given, not the time of the write', async () => {
         await store.set(token('fixed', { issuedAt: base, expiresAt: now() + 3 * DAY }));
         const due = await store.listDue({ issuedBefore: base, expiresBefore: now() + 4 * DAY, expiresAfter: now(), limit: 1 });
@@ -353,6 +382,65 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
       it('lets exactly one of 50 concurrent callers consume a key', async () => {
         const results = await Promise.all(Array.from({ length: 50 }, () => store.consumeOnce!('state:race', 60_000)));
         expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('sessions', () => {
+      const session = (id: string, userId: string, ttl = 60_000) => ({ id, userId, expiresAt: now() + ttl });
+
+      it('round-trips, renews and deletes one session', async () => {
+        if (store.setSession === undefined) return expect(store.getSession).toBeUndefined();
+        expect(await store.getSession!('nope')).toBeNull();
+        const s1 = session('s1', LARGE_USER_ID);
+        await store.setSession(s1);
+        expect(await store.getSession!('s1')).toEqual(s1);
+        const renewed = session('s1', LARGE_USER_ID, 120_000);
+        await store.setSession(renewed);
+        expect(await store.getSession!('s1')).toEqual(renewed);
+        expect(await store.deleteSession!('s1')).toBe(true);
+        expect(await store.getSession!('s1')).toBeNull();
+        expect(await store.deleteSession!('s1')).toBe(false);
+      });
+
+      it("deleteSessions ends every session of one user and no one else's", async () => {
+        if (store.setSession === undefined) return;
+        await store.setSession(session('a1', 'alice'));
+        await store.setSession(session('a2', 'alice'));
+        await store.setSession(session('b1', 'bob'));
+        expect(await store.deleteSessions!('alice')).toBe(2);
+        expect(await store.getSession!('a1')).toBeNull();
+        expect(await store.getSession!('a2')).toBeNull();
+        expect(await store.getSession!('b1')).not.toBeNull();
+        expect(await store.deleteSessions!('alice')).toBe(0);
+      });
+
+      it('does not return a session past its expiry', async () => {
+        if (store.setSession === undefined) return;
+        await store.setSession(session('short', 'carol', 50));
+        await sleep(80);
+        expect(await store.getSession!('short')).toBeNull();
+      });
+
+      it('peekSession never answers differently from getSession', async () => {
+        if (store.peekSession === undefined || store.setSession === undefined) return;
+        await store.setSession(session('p1', 'dave'));
+        await store.getSession!('p1');
+        const peeked = store.peekSession('p1');
+        if (peeked !== undefined) expect(peeked).toEqual(await store.getSession!('p1'));
+        await store.deleteSession!('p1');
+        const after = store.peekSession('p1');
+        if (after !== undefined) expect(after).toBeNull();
+      });
+
+      it('keeps sessions apart from tokens: deleting a token leaves its sessions, deleting sessions leaves the token', async () => {
+        if (store.setSession === undefined) return;
+        await store.set(token('erin'));
+        await store.setSession(session('e1', 'erin'));
+        await store.delete('erin');
+        expect(await store.getSession!('e1')).not.toBeNull();
+        await store.set(token('erin'));
+        await store.deleteSessions!('erin');
+        expect(await store.get('erin')).not.toBeNull();
       });
     });
 
