@@ -14,6 +14,7 @@
  */
 
 export type { FakeFailure } from './failures.js';
+export { startFaultProxy, type FaultMode, type FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 export type { FakeThreadsOptions, FakeUser } from './options.js';
 export type { FakeEndpoint } from './routes.js';
 export type { FakeCall, FakeThreads, IssuedToken } from './server.js';
