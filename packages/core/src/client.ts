@@ -1,13 +1,15 @@
 /**
- * The protocol client: validated options plus the openid-client configuration for the standard
- * authorization-code leg, with Threads' quirks normalised in its custom-fetch hook.
+ * The protocol client: validated options, and the openid-client configuration for the standard
+ * authorization-code leg with Threads' quirks normalised in its custom-fetch hook. openid-client (and jose
+ * under it) is loaded when the first code exchange runs, not at import: serverless users pay start-up on
+ * every cold start, and only the login callback needs it.
  *
  * @module
  */
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { ThreadsAuthError } from './errors.js';
 import { resolveClientOptions, type ResolvedClientOptions, type ThreadsClientOptions } from './options.js';
-import { GRAPH_PATHS } from './threads.js';
+import { ENDPOINTS } from './threads.js';
 import { callThreads, type UpstreamConfig } from './upstream.js';
 
 const INTERNAL = Symbol('threads-auth.client');
@@ -25,10 +27,17 @@ export interface ThreadsClient {
   readonly [INTERNAL]: ClientInternals;
 }
 
+/** openid-client, and its configuration for this client. */
+export interface OidcEngine {
+  readonly lib: typeof Oidc;
+  readonly configuration: Oidc.Configuration;
+}
+
 interface ClientInternals {
   readonly options: ResolvedClientOptions;
   readonly upstream: UpstreamConfig;
-  readonly oidc: oidc.Configuration;
+  /** openid-client and its configuration, loaded and built on first use. */
+  readonly oidc: () => Promise<OidcEngine>;
 }
 
 /** @internal */
@@ -42,13 +51,36 @@ export function internals(client: ThreadsClient): ClientInternals {
  * RFC 6749, so its fetch goes through here: failures become {@link ThreadsAuthError}s (carried out as the
  * `cause` of openid-client's error), and a success is re-serialised with `user_id` as an exact string.
  */
-function tokenEndpointFetch(upstream: UpstreamConfig): oidc.CustomFetch {
+function tokenEndpointFetch(upstream: UpstreamConfig): Oidc.CustomFetch {
   return async (url, init) => {
     const body = new URLSearchParams(init.body as URLSearchParams | string);
-    const json = await callThreads(upstream, { step: 'code_exchange', url: new URL(url), method: 'POST', body, failure: 'code_exchange_failed' });
+    const json = await callThreads(upstream, ENDPOINTS.codeExchange, new URL(url), body);
     if (json['token_type'] === undefined) json['token_type'] = 'bearer';
     return new Response(JSON.stringify(json), { status: 200, headers: { 'content-type': 'application/json' } });
   };
+}
+
+async function loadOidc(options: ResolvedClientOptions, upstream: UpstreamConfig): Promise<OidcEngine> {
+  const lib = await import('openid-client');
+  // The code exchange takes the credentials in the form body (ENDPOINTS.codeExchange.credentials === 'body').
+  const configuration = new lib.Configuration(
+    {
+      issuer: options.authorizationUrl.origin,
+      authorization_endpoint: options.authorizationUrl.href,
+      token_endpoint: `${options.graphUrl}${ENDPOINTS.codeExchange.path}`,
+    },
+    options.clientId,
+    undefined,
+    lib.ClientSecretPost(options.clientSecret),
+  );
+  if (options.authorizationUrl.protocol === 'http:' || options.graphUrl.startsWith('http:')) {
+    // Only ever true for a local fake (tests, demos); Meta's hosts are https.
+    lib.allowInsecureRequests(configuration);
+  }
+  configuration[lib.customFetch] = tokenEndpointFetch(upstream);
+  // Our own per-attempt timeout governs; openid-client's (seconds) must not cut it short.
+  configuration.timeout = Math.ceil(options.timeoutMs / 1000) + 1;
+  return { lib, configuration };
 }
 
 /** Builds a client from options that are already validated. @internal */
@@ -59,29 +91,20 @@ export function clientFromResolved(options: ResolvedClientOptions): ThreadsClien
     attempts: options.attempts,
     retryDelayMs: options.retryDelayMs,
   };
-  const configuration = new oidc.Configuration(
-    {
-      issuer: options.authorizationUrl.origin,
-      authorization_endpoint: options.authorizationUrl.href,
-      token_endpoint: `${options.graphUrl}${GRAPH_PATHS.token}`,
-    },
-    options.clientId,
-    undefined,
-    oidc.ClientSecretPost(options.clientSecret),
-  );
-  if (options.authorizationUrl.protocol === 'http:' || options.graphUrl.startsWith('http:')) {
-    // Only ever true for a local fake (tests, demos); Meta's hosts are https.
-    oidc.allowInsecureRequests(configuration);
-  }
-  configuration[oidc.customFetch] = tokenEndpointFetch(upstream);
-  // Our own per-attempt timeout governs; openid-client's (seconds) must not cut it short.
-  configuration.timeout = Math.ceil(options.timeoutMs / 1000) + 1;
+  let engine: Promise<OidcEngine> | undefined;
+  const oidc = () => {
+    engine ??= loadOidc(options, upstream).catch((error: unknown) => {
+      engine = undefined;
+      throw error;
+    });
+    return engine;
+  };
   return Object.freeze({
     clientId: options.clientId,
     redirectUri: options.redirectUri.href,
     scopes: options.scopes,
     graphUrl: options.graphUrl,
-    [INTERNAL]: Object.freeze({ options, upstream, oidc: configuration }),
+    [INTERNAL]: Object.freeze({ options, upstream, oidc }),
   });
 }
 
@@ -93,7 +116,7 @@ export function clientFromResolved(options: ResolvedClientOptions): ThreadsClien
  * @example
  * ```ts
  * const client = createThreadsClient({ clientId, clientSecret, redirectUri });
- * const url = await buildAuthorizationUrl(client, { state });
+ * const url = buildAuthorizationUrl(client, { state });
  * ```
  */
 export function createThreadsClient(options: ThreadsClientOptions): ThreadsClient {

@@ -1,7 +1,7 @@
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { findThreadsAuthError, internals, type ThreadsClient } from './client.js';
 import { ThreadsAuthError } from './errors.js';
-import { GRAPH_PATHS } from './threads.js';
+import { ENDPOINTS, endpointUrl } from './threads.js';
 import { callThreads } from './upstream.js';
 
 /** A short-lived (one hour) user token, from {@link exchangeCode}. */
@@ -37,19 +37,20 @@ export interface CodeExchangeChecks {
  * @see https://developers.facebook.com/documentation/threads/get-started/get-access-tokens-and-permissions
  */
 export async function exchangeCode(client: ThreadsClient, callbackQuery: URLSearchParams | string, checks: CodeExchangeChecks): Promise<ShortLivedToken> {
-  const { options, oidc: configuration } = internals(client);
+  const { options, oidc } = internals(client);
+  const { lib, configuration } = await oidc();
   const currentUrl = new URL(options.redirectUri.href);
   currentUrl.search = new URLSearchParams(callbackQuery).toString();
-  let tokens: oidc.TokenEndpointResponse;
+  let tokens: Oidc.TokenEndpointResponse;
   try {
-    tokens = await oidc.authorizationCodeGrant(configuration, currentUrl, {
+    tokens = await lib.authorizationCodeGrant(configuration, currentUrl, {
       expectedState: checks.expectedState,
       pkceCodeVerifier: checks.codeVerifier,
     });
   } catch (error) {
     const known = findThreadsAuthError(error);
     if (known !== undefined) throw known;
-    if (error instanceof oidc.AuthorizationResponseError) {
+    if (error instanceof lib.AuthorizationResponseError) {
       throw new ThreadsAuthError(error.error === 'access_denied' ? 'access_denied' : 'authorization_failed', { step: 'authorize' });
     }
     const code = (error as { code?: unknown }).code;
@@ -90,10 +91,7 @@ export function readLongLivedToken(json: Record<string, unknown>, step: 'long_li
  */
 export async function exchangeForLongLivedToken(client: ThreadsClient, shortLivedToken: string): Promise<LongLivedToken> {
   const { options, upstream } = internals(client);
-  const url = new URL(GRAPH_PATHS.longLivedExchange, options.graphUrl);
-  url.searchParams.set('grant_type', 'th_exchange_token');
-  url.searchParams.set('client_secret', options.clientSecret);
-  url.searchParams.set('access_token', shortLivedToken);
-  const json = await callThreads(upstream, { step: 'long_lived_exchange', url, method: 'GET', failure: 'long_lived_exchange_failed' });
+  const endpoint = ENDPOINTS.longLivedExchange;
+  const json = await callThreads(upstream, endpoint, endpointUrl(endpoint, options.graphUrl, options, shortLivedToken));
   return readLongLivedToken(json, 'long_lived_exchange');
 }

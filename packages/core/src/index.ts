@@ -4,24 +4,8 @@
  *
  * @packageDocumentation
  */
-export {
-  createThreadsAuth,
-  isThreadsAuth,
-  toThreadsAuth,
-  checkThreadsToken,
-  errorOutcome,
-  type ThreadsAuth,
-  type ThreadsAuthInput,
-  type ThreadsAuthRequest,
-  type Outcome,
-  type RedirectOutcome,
-  type RespondOutcome,
-  type ErrorOutcome,
-  type PassOutcome,
-  type OutcomeHeaders,
-  type RefreshDueResult,
-} from './auth.js';
-export { buildAuthorizationUrl, type AuthorizationRequest } from './authorize.js';
+export { createThreadsAuth, isThreadsAuth, toThreadsAuth, checkThreadsToken, type ThreadsAuth, type ThreadsAuthInput } from './auth.js';
+export { buildAuthorizationUrl, pkceChallenge, type AuthorizationRequest } from './authorize.js';
 export { createThreadsClient, type ThreadsClient } from './client.js';
 export type { SetCookie } from './cookies.js';
 export {
@@ -39,7 +23,18 @@ export { exchangeCode, exchangeForLongLivedToken, type CodeExchangeChecks, type 
 export { FORM_BODY_LIMIT, readRequestBody, type RequestBodyStream } from './form-body.js';
 export { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
 export type { RevocationReason, ThreadsAuthOptions, ThreadsClientOptions, TokenRevokedEvent } from './options.js';
+export type { RefreshDueResult } from './lifecycle.js';
+export {
+  errorOutcome,
+  type ErrorOutcome,
+  type Outcome,
+  type OutcomeHeaders,
+  type PassOutcome,
+  type RedirectOutcome,
+  type RespondOutcome,
+} from './outcome.js';
 export { refreshLongLivedToken } from './refresh.js';
+export type { ThreadsAuthRequest } from './router.js';
 export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
 export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredSession, type StoredToken, type TokenStore } from './store.js';
 export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, redactUrl } from './threads.js';

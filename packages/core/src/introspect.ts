@@ -1,6 +1,6 @@
 import { internals, type ThreadsClient } from './client.js';
 import { ThreadsAuthError, type MetaErrorDetails } from './errors.js';
-import { GRAPH_PATHS, appAccessToken, parseMetaError } from './threads.js';
+import { ENDPOINTS, endpointUrl, parseMetaError } from './threads.js';
 import { callThreads } from './upstream.js';
 
 /** What Threads' `debug_token` says about a token. */
@@ -37,10 +37,8 @@ function unixDate(value: unknown): Date | undefined {
  */
 export async function introspectToken(client: ThreadsClient, token: string): Promise<TokenIntrospection> {
   const { options, upstream } = internals(client);
-  const url = new URL(GRAPH_PATHS.debugToken, options.graphUrl);
-  url.searchParams.set('input_token', token);
-  url.searchParams.set('access_token', appAccessToken(options.clientId, options.clientSecret));
-  const json = await callThreads(upstream, { step: 'introspection', url, method: 'GET', failure: 'introspection_failed' });
+  const endpoint = ENDPOINTS.debugToken;
+  const json = await callThreads(upstream, endpoint, endpointUrl(endpoint, options.graphUrl, options, token));
   const data = json['data'];
   if (typeof data !== 'object' || data === null) {
     throw new ThreadsAuthError('invalid_upstream_response', { step: 'introspection', message: 'introspection: the response has no data object' });
@@ -56,6 +54,7 @@ export async function introspectToken(client: ThreadsClient, token: string): Pro
     issuedAt: unixDate(d['issued_at']),
     expiresAt: unixDate(d['expires_at']),
     dataAccessExpiresAt: unixDate(d['data_access_expires_at']),
+    // The fourth error shape (endpoint.errors === 'data.error'): Meta's reason sits inside `data`, as `subcode`.
     error: typeof d['error'] === 'object' && d['error'] !== null ? parseMetaError({ error: d['error'] }, 200) : undefined,
   });
 }
@@ -69,11 +68,8 @@ export async function introspectToken(client: ThreadsClient, token: string): Pro
  */
 export async function fetchAppToken(client: ThreadsClient): Promise<string> {
   const { options, upstream } = internals(client);
-  const url = new URL(GRAPH_PATHS.token, options.graphUrl);
-  url.searchParams.set('client_id', options.clientId);
-  url.searchParams.set('client_secret', options.clientSecret);
-  url.searchParams.set('grant_type', 'client_credentials');
-  const json = await callThreads(upstream, { step: 'app_token', url, method: 'GET', failure: 'app_token_failed' });
+  const endpoint = ENDPOINTS.appToken;
+  const json = await callThreads(upstream, endpoint, endpointUrl(endpoint, options.graphUrl, options));
   const token = json['access_token'];
   if (typeof token !== 'string' || token === '') {
     throw new ThreadsAuthError('invalid_upstream_response', { step: 'app_token', message: 'app token: the response lacks access_token' });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { randomBytes as nodeRandomBytes } from './crypto.js';
 import { ThreadsAuthOptionError, type ThreadsAuthError } from './errors.js';
 import type { TokenStore } from './store.js';
 import { BASIC_SCOPE, DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL } from './threads.js';

@@ -1,7 +1,7 @@
 import { internals, type ThreadsClient } from './client.js';
 import { ThreadsAuthError, isThreadsAuthError } from './errors.js';
 import { readLongLivedToken, type LongLivedToken } from './exchange.js';
-import { GRAPH_PATHS, isInvalidTokenMetaError } from './threads.js';
+import { ENDPOINTS, endpointUrl, isInvalidTokenMetaError } from './threads.js';
 import { callThreads } from './upstream.js';
 
 /**
@@ -16,11 +16,9 @@ import { callThreads } from './upstream.js';
  */
 export async function refreshLongLivedToken(client: ThreadsClient, longLivedToken: string): Promise<LongLivedToken> {
   const { options, upstream } = internals(client);
-  const url = new URL(GRAPH_PATHS.refresh, options.graphUrl);
-  url.searchParams.set('grant_type', 'th_refresh_token');
-  url.searchParams.set('access_token', longLivedToken);
+  const endpoint = ENDPOINTS.refresh;
   try {
-    return readLongLivedToken(await callThreads(upstream, { step: 'refresh', url, method: 'GET', failure: 'refresh_failed' }), 'refresh');
+    return readLongLivedToken(await callThreads(upstream, endpoint, endpointUrl(endpoint, options.graphUrl, options, longLivedToken)), 'refresh');
   } catch (error) {
     if (isThreadsAuthError(error) && error.code === 'refresh_failed' && error.meta !== undefined && isInvalidTokenMetaError(error.meta)) {
       throw new ThreadsAuthError('token_expired', { step: 'refresh', meta: error.meta, message: error.message });

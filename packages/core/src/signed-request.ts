@@ -5,7 +5,7 @@
  * @see https://developers.facebook.com/docs/reference/login/signed-request
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { equalBytes, hmacSha256 } from './crypto.js';
 import { ThreadsAuthError } from './errors.js';
 import { parseThreadsJson } from './threads.js';
 
@@ -34,9 +34,8 @@ export function verifySignedRequest(signedRequest: unknown, appSecret: string): 
   const signature = signedRequest.slice(0, dot);
   const payload = signedRequest.slice(dot + 1);
   if (dot <= 0 || !BASE64URL.test(signature) || !BASE64URL.test(payload)) throw invalid('is malformed');
-  const expected = createHmac('sha256', appSecret).update(payload).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('has a bad signature');
+  // Keyed with the app secret itself, as Meta signs it (not a derived key: the key is Meta's choice).
+  if (!equalBytes(Buffer.from(signature, 'base64url'), hmacSha256(appSecret, payload))) throw invalid('has a bad signature');
   const data = parseThreadsJson(Buffer.from(payload, 'base64url').toString('utf8'));
   if (data === undefined) throw invalid('payload is not JSON');
   if (typeof data['algorithm'] !== 'string' || data['algorithm'].toUpperCase() !== 'HMAC-SHA256') throw invalid('uses an unsupported algorithm');

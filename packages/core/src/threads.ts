@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { MetaErrorDetails } from './errors.js';
+import type { MetaErrorDetails, ThreadsAuthErrorCode, ThreadsStep } from './errors.js';
 
 /**
  * The authorization window. The current docs name `threads.com`; `threads.net` answers 301 to it, and that
@@ -22,17 +22,102 @@ export const DEFAULT_GRAPH_URL = 'https://graph.threads.net';
 /** Resource endpoints are versioned; the token endpoints are documented unversioned. */
 export const GRAPH_API_VERSION = 'v1.0';
 
-/** Paths on the Graph origin. */
-export const GRAPH_PATHS = Object.freeze({
-  /** POST, `grant_type=authorization_code`; GET, `grant_type=client_credentials`. */
-  token: '/oauth/access_token',
-  /** GET, `grant_type=th_exchange_token`. */
-  longLivedExchange: '/access_token',
-  /** GET, `grant_type=th_refresh_token`. */
-  refresh: '/refresh_access_token',
-  /** GET, called with the app token. */
-  debugToken: `/${GRAPH_API_VERSION}/debug_token`,
-});
+/** Where an endpoint takes the app's credentials. */
+export type CredentialPlacement =
+  /** `client_id` and `client_secret` in the form body (the code exchange; openid-client's `ClientSecretPost`). */
+  | 'body'
+  /** `client_id` and `client_secret` in the query string (client_credentials is GET-only). */
+  | 'query'
+  /** `client_secret` alone in the query string (the long-lived exchange). */
+  | 'secret-query'
+  /** The app token `TH|<app id>|<app secret>` as `access_token` (debug_token). */
+  | 'app-token'
+  /** None: the user's token is the only credential (refresh). */
+  | 'none';
+
+/** One Threads endpoint, described once; the step functions read these instead of knowing Meta's quirks. */
+export interface ThreadsEndpoint {
+  readonly step: ThreadsStep;
+  /** Path on the Graph origin. Token endpoints are unversioned; resource endpoints carry `v1.0`. */
+  readonly path: string;
+  readonly method: 'GET' | 'POST';
+  /** The `grant_type` the endpoint needs, if any. */
+  readonly grantType?: string;
+  readonly credentials: CredentialPlacement;
+  /** The query parameter that carries the user's token, if any. */
+  readonly tokenParameter?: 'access_token' | 'input_token';
+  /** The error code a (non-transient) Meta refusal becomes. */
+  readonly failure: ThreadsAuthErrorCode;
+  /**
+   * Where Meta's error details are: `body` (a flat `{error_type, code, error_message}` or a Graph
+   * `{error:{…}}` body on a non-2xx status), or `data.error` inside a 200 (debug_token of an invalid token:
+   * `{"data":{"is_valid":false,"error":{"code":190,"subcode":463,"message":"…"}}}`, a fourth shape).
+   */
+  readonly errors: 'body' | 'data.error';
+}
+
+/** The five Threads endpoints threads-auth calls. Sources: threads-oauth.md sections 2–6. */
+export const ENDPOINTS = Object.freeze({
+  /** Authorization code → short-lived token. POST, credentials in the body (DOC-AUTH). */
+  codeExchange: { step: 'code_exchange', path: '/oauth/access_token', method: 'POST', grantType: 'authorization_code', credentials: 'body', failure: 'code_exchange_failed', errors: 'body' },
+  /** The app access token. GET only (threads-go `GetAppAccessToken`), so the secret is in the URL: redact it. */
+  appToken: { step: 'app_token', path: '/oauth/access_token', method: 'GET', grantType: 'client_credentials', credentials: 'query', failure: 'app_token_failed', errors: 'body' },
+  /** Short-lived → long-lived (60 days). GET with the secret in the query (DOC-LL). */
+  longLivedExchange: { step: 'long_lived_exchange', path: '/access_token', method: 'GET', grantType: 'th_exchange_token', credentials: 'secret-query', tokenParameter: 'access_token', failure: 'long_lived_exchange_failed', errors: 'body' },
+  /** Long-lived → a new long-lived token; no app credentials at all (DOC-LL). */
+  refresh: { step: 'refresh', path: '/refresh_access_token', method: 'GET', grantType: 'th_refresh_token', credentials: 'none', tokenParameter: 'access_token', failure: 'refresh_failed', errors: 'body' },
+  /** Token introspection, called with the app token (a user-token caller is refused in development mode, code 100). */
+  debugToken: { step: 'introspection', path: `/${GRAPH_API_VERSION}/debug_token`, method: 'GET', credentials: 'app-token', tokenParameter: 'input_token', failure: 'introspection_failed', errors: 'data.error' },
+} as const satisfies Record<string, ThreadsEndpoint>);
+
+/** The app's credentials, as the endpoints take them. */
+export interface AppCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/**
+ * The URL of a GET `endpoint` on `graphUrl`, with its `grant_type`, the app's credentials where the endpoint
+ * takes them, and `token` in its token parameter. Carries secrets: only ever log it through {@link redactUrl}.
+ */
+export function endpointUrl(endpoint: ThreadsEndpoint, graphUrl: string, app: AppCredentials, token?: string): URL {
+  const url = new URL(endpoint.path, graphUrl);
+  const q = url.searchParams;
+  if (endpoint.grantType !== undefined) q.set('grant_type', endpoint.grantType);
+  switch (endpoint.credentials) {
+    case 'query':
+      q.set('client_id', app.clientId);
+      q.set('client_secret', app.clientSecret);
+      break;
+    case 'secret-query':
+      q.set('client_secret', app.clientSecret);
+      break;
+    case 'app-token':
+      q.set('access_token', appAccessToken(app.clientId, app.clientSecret));
+      break;
+    case 'body':
+    case 'none':
+      break;
+  }
+  if (endpoint.tokenParameter !== undefined && token !== undefined) q.set(endpoint.tokenParameter, token);
+  return url;
+}
+
+/** Threads joins requested permissions with commas (not spaces, as RFC 6749 says). */
+export function joinScopes(scopes: readonly string[]): string {
+  return scopes.join(',');
+}
+
+/**
+ * What Meta's redirect to the callback says when it carries `error` instead of a code: `access_denied` for the
+ * user's cancel (`error=access_denied&error_reason=user_denied`; the docs misspell it "acceess_denied"),
+ * `authorization_failed` for anything else, `undefined` when there is no error.
+ */
+export function authorizationError(query: URLSearchParams): 'access_denied' | 'authorization_failed' | undefined {
+  const error = query.get('error');
+  if (error === null) return undefined;
+  return /denied/.test(error) || query.get('error_reason') === 'user_denied' ? 'access_denied' : 'authorization_failed';
+}
 
 /** Required by every Threads endpoint; always requested. */
 export const BASIC_SCOPE = 'threads_basic';
@@ -111,11 +196,13 @@ function asString(value: unknown): string | undefined {
 }
 
 /**
- * Reads Meta's error details from any of the three shapes Threads uses, or `undefined` when `body` is not
+ * Reads Meta's error details from any of the four shapes Threads uses, or `undefined` when `body` is not
  * a Meta error:
  * 1. Graph: `{"error":{"message","type","code","error_subcode","is_transient","fbtrace_id"}}`
  * 2. OAuth token endpoint (flat): `{"error_type","code","error_message"}`
  * 3. Authorization window (flat): `{"error_message","error_code"}`
+ * 4. debug_token of an invalid token: `{"data":{"error":{"code","subcode","message"}}}` (pass `data`; its
+ *    subcode is named `subcode`, not `error_subcode`)
  */
 export function parseMetaError(body: Record<string, unknown> | undefined, httpStatus: number): MetaErrorDetails | undefined {
   if (body === undefined) return undefined;
@@ -126,7 +213,7 @@ export function parseMetaError(body: Record<string, unknown> | undefined, httpSt
     return {
       type: asString(e['type']),
       code: asNumber(e['code']),
-      subcode: asNumber(e['error_subcode']),
+      subcode: asNumber(e['error_subcode']) ?? asNumber(e['subcode']),
       fbtraceId: asString(e['fbtrace_id']),
       isTransient: typeof e['is_transient'] === 'boolean' ? e['is_transient'] : undefined,
       message: message === undefined ? undefined : redactText(message),

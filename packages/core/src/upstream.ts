@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { ThreadsAuthError, type ThreadsAuthErrorCode, type ThreadsStep } from './errors.js';
-import { isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl } from './threads.js';
+import { ThreadsAuthError, type ThreadsAuthErrorCode } from './errors.js';
+import { isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl, type ThreadsEndpoint } from './threads.js';
 
 /** The fetch function threads-auth calls Meta with (the global `fetch` by default). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -22,14 +22,11 @@ export interface UpstreamConfig {
   readonly retryDelayMs: number;
 }
 
-/** One call to a Threads endpoint. */
-export interface UpstreamCall {
-  readonly step: ThreadsStep;
+/** One call to a Threads endpoint: its description, the URL built from it, and a form body for POSTs. */
+interface UpstreamCall {
+  readonly endpoint: ThreadsEndpoint;
   readonly url: URL;
-  readonly method: 'GET' | 'POST';
-  readonly body?: URLSearchParams;
-  /** The code to fail with when Meta answers with a (non-transient) error body. */
-  readonly failure: ThreadsAuthErrorCode;
+  readonly body?: URLSearchParams | undefined;
 }
 
 class AttemptFailure {
@@ -42,14 +39,15 @@ class AttemptFailure {
 const TIMEOUT = Symbol('timeout');
 
 async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Record<string, unknown>> {
-  const where = `${call.method} ${redactUrl(call.url)}`;
+  const { step, method, failure } = call.endpoint;
+  const where = `${method} ${redactUrl(call.url)}`;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(TIMEOUT), config.timeoutMs);
   let status: number;
   let text: string;
   try {
     const response = await config.fetch(call.url, {
-      method: call.method,
+      method,
       headers: call.body ? { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' } : { accept: 'application/json' },
       body: call.body,
       signal: controller.signal,
@@ -60,13 +58,13 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
   } catch (cause) {
     if (controller.signal.aborted && controller.signal.reason === TIMEOUT) {
       throw new AttemptFailure(
-        new ThreadsAuthError('upstream_timeout', { step: call.step, message: `${call.step}: no answer within ${config.timeoutMs} ms from ${where}` }),
+        new ThreadsAuthError('upstream_timeout', { step: step, message: `${step}: no answer within ${config.timeoutMs} ms from ${where}` }),
         true,
       );
     }
     const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : 'network error';
     throw new AttemptFailure(
-      new ThreadsAuthError('upstream_unavailable', { step: call.step, message: `${call.step}: ${where} failed: ${reason}` }),
+      new ThreadsAuthError('upstream_unavailable', { step: step, message: `${step}: ${where} failed: ${reason}` }),
       true,
     );
   } finally {
@@ -77,7 +75,7 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
   if (status >= 200 && status < 300) {
     if (json !== undefined) return json;
     throw new AttemptFailure(
-      new ThreadsAuthError('invalid_upstream_response', { step: call.step, message: `${call.step}: HTTP ${status} from ${where} is not a JSON object` }),
+      new ThreadsAuthError('invalid_upstream_response', { step: step, message: `${step}: HTTP ${status} from ${where} is not a JSON object` }),
       false,
     );
   }
@@ -86,17 +84,17 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
     const transient = isTransientMetaError(meta);
     const detail = `Meta error ${meta.code ?? '?'}${meta.subcode === undefined ? '' : `/${meta.subcode}`}${meta.message ? ` "${meta.message}"` : ''}`;
     throw new AttemptFailure(
-      new ThreadsAuthError(transient ? 'upstream_unavailable' : call.failure, {
-        step: call.step,
+      new ThreadsAuthError(transient ? 'upstream_unavailable' : failure, {
+        step: step,
         meta,
-        message: `${call.step}: HTTP ${status} from ${where}: ${detail}`,
+        message: `${step}: HTTP ${status} from ${where}: ${detail}`,
       }),
       transient,
     );
   }
   const code: ThreadsAuthErrorCode = status === 503 ? 'upstream_unavailable' : status >= 500 ? 'upstream_error' : 'invalid_upstream_response';
   throw new AttemptFailure(
-    new ThreadsAuthError(code, { step: call.step, meta: { httpStatus: status }, message: `${call.step}: HTTP ${status} without a Meta error body from ${where}` }),
+    new ThreadsAuthError(code, { step: step, meta: { httpStatus: status }, message: `${step}: HTTP ${status} without a Meta error body from ${where}` }),
     status >= 500,
   );
 }
@@ -108,11 +106,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * failures (network errors, timeouts, 5xx without a Meta code, `is_transient`, Meta codes 1, 2, 4, 17, 341)
  * up to `config.attempts` times; POSTs are never retried.
  *
- * @throws {ThreadsAuthError} `call.failure` when Meta answers with an error, `invalid_upstream_response`,
+ * @throws {ThreadsAuthError} `failure` when Meta answers with an error, `invalid_upstream_response`,
  *   `upstream_error`, `upstream_unavailable` or `upstream_timeout`.
  */
-export async function callThreads(config: UpstreamConfig, call: UpstreamCall): Promise<Record<string, unknown>> {
-  const attempts = call.method === 'GET' ? config.attempts : 1;
+export async function callThreads(config: UpstreamConfig, endpoint: ThreadsEndpoint, url: URL, body?: URLSearchParams): Promise<Record<string, unknown>> {
+  const attempts = endpoint.method === 'GET' ? config.attempts : 1;
+  const call: UpstreamCall = { endpoint, url, body };
   for (let n = 1; ; n++) {
     try {
       return await attempt(config, call);

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ThreadsAuthError,
-  buildAuthorizationUrl,
-  createThreadsClient,
-  exchangeCode,
-  exchangeForLongLivedToken,
-  fetchAppToken,
-  introspectToken,
-  refreshLongLivedToken,
-  type ThreadsAuthErrorCode,
-} from '../src/index.js';
+import { ThreadsAuthError, buildAuthorizationUrl, createThreadsClient, exchangeCode, exchangeForLongLivedToken, fetchAppToken, introspectToken, refreshLongLivedToken, type ThreadsAuthErrorCode } from '../src/index.js';
 import { LONG, REFRESHED, SHORT, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
 
 const GRAPH = 'https://graph.threads.net';
@@ -193,6 +183,17 @@ describe('introspectToken and fetchAppToken', () => {
     const info = await introspectToken(client(fake).client, 'THdead');
     expect(info.isValid).toBe(false);
     expect(info.error?.code).toBe(190);
+  });
+  it.each([
+    // debug_token's own shape: `subcode` inside data.error (the fourth error shape)
+    [{ code: 190, subcode: 463, message: 'Session has expired' }, 463],
+    [{ code: 190, subcode: 458, message: 'app not installed' }, 458],
+    // the Graph spelling, should Meta ever use it there
+    [{ code: 190, error_subcode: 460, message: 'password changed' }, 460],
+  ])("keeps debug_token's error subcode (%o)", async (error, subcode) => {
+    const fake = recordingFetch(threadsRoutes({ '/v1.0/debug_token': () => json({ data: { is_valid: false, error, scopes: [] } }) }));
+    const info = await introspectToken(client(fake).client, 'THdead');
+    expect(info.error).toMatchObject({ code: 190, subcode });
   });
   it('fetches the app token with client_credentials', async () => {
     const { client: c, fake } = client();

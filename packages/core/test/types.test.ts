@@ -3,16 +3,7 @@
  * keep vitest honest about the values.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  type Outcome,
-  type ThreadsAuth,
-  type ThreadsAuthErrorCode,
-  type ThreadsToken,
-  type TokenStore,
-  ThreadsAuthError,
-  createThreadsAuth,
-  ERROR_TABLE,
-} from '../src/index.js';
+import { type Outcome, type ThreadsAuth, type ThreadsAuthErrorCode, type ThreadsToken, type TokenStore, ThreadsAuthError, createThreadsAuth, ERROR_TABLE } from '../src/index.js';
 
 describe('public types', () => {
   it('narrows outcomes on type', () => {
@@ -46,6 +37,13 @@ describe('public types', () => {
     expectTypeOf(createThreadsAuth).returns.toEqualTypeOf<ThreadsAuth>();
     // @ts-expect-error scopes is a string[], not a comma-joined string
     expectTypeOf(createThreadsAuth).toBeCallableWith({ clientId: '1', clientSecret: 's', redirectUri: 'https://a/cb', secret: 'x'.repeat(32), scopes: 'threads_basic' });
+  });
+
+  it('gives adapters one entry point, synchronous until I/O is needed', () => {
+    expectTypeOf<ThreadsAuth['dispatch']>().returns.toEqualTypeOf<Outcome | Promise<Outcome>>();
+    expectTypeOf<ThreadsAuth['handle']>().returns.toEqualTypeOf<Promise<Outcome>>();
+    // @ts-expect-error handleSync was replaced by dispatch
+    expectTypeOf<ThreadsAuth['handleSync']>().toBeUnknown();
   });
 
   it('closes the error set', () => {

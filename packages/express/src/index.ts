@@ -44,14 +44,10 @@ function write(res: Response, outcome: Exclude<Outcome, { type: 'pass' }>): void
 export function threadsAuth(input: ThreadsAuthInput): RequestHandler {
   const auth = toThreadsAuth(input);
   return (req: Request, res: Response, next: NextFunction) => {
-    const request = { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers, body: req, parsedBody: req.body };
-    // Most requests (no session, or a session known in memory) resolve without a promise round.
-    const outcome = auth.handleSync(request);
-    if (outcome !== undefined) return deliver(outcome, req, res, next);
-    auth
-      .handle(request)
-      .then((outcome) => deliver(outcome, req, res, next))
-      .catch(next);
+    const outcome = auth.dispatch({ method: req.method, url: req.originalUrl ?? req.url, headers: req.headers, body: req, parsedBody: req.body });
+    // Most requests (no session, or a session known in memory) are answered without a promise round.
+    if ('type' in outcome) return deliver(outcome, req, res, next);
+    outcome.then((settled) => deliver(settled, req, res, next)).catch(next);
   };
 }
 

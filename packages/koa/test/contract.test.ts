@@ -1,10 +1,16 @@
 import { bodyParser as formParser } from '@koa/bodyparser';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import Koa from 'koa';
+import Koa2 from 'koa2';
 import { requireThreadsToken, threadsAuth } from '../src/index.js';
 
-describeAdapterContract('Koa 3', (auth, { bodyParser, onError }) => {
-  const app = new Koa();
+// One suite over every supported major. The apps below are compiled against Koa 3's types; what a Koa 2 user
+// compiles against is proven by test/types.test.ts under tsconfig.koa2.json.
+const majors = { 'Koa 3': Koa, 'Koa 2': Koa2 as unknown as typeof Koa };
+
+for (const [name, KoaApp] of Object.entries(majors)) {
+  describeAdapterContract(name, (auth, { bodyParser, onError }) => {
+  const app = new KoaApp();
   app.on('error', onError);
   if (bodyParser) app.use(formParser());
   app.use(threadsAuth(auth));
@@ -27,3 +33,4 @@ describeAdapterContract('Koa 3', (auth, { bodyParser, onError }) => {
   });
   return app.callback();
 });
+}

@@ -1,0 +1,14 @@
+/** The most entries any of core's in-process caches holds. */
+export const CACHE_LIMIT = 10_000;
+
+/** A Map bounded to `limit` entries; the oldest entry goes first when full. Core's caches are all of this kind. */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit = CACHE_LIMIT) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.limit && !this.has(key)) this.delete(this.keys().next().value as K);
+    return super.set(key, value);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The router: the only place that reads a request's URL and Cookie header. It parses each once, matches the
+ * route with one exhaustive switch (a route added to {@link ROUTES} without a case does not compile), checks the
+ * method per route, and hands plain values to the part that owns the route. An app request (not under
+ * `basePath`) resolves its session and continues synchronously whenever no I/O is needed.
+ *
+ * @module
+ */
+import type { AuthContext } from './context.js';
+import { readCookie } from './cookies.js';
+import type { RequestBodyStream } from './form-body.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { MetaCallbacks } from './meta-callbacks.js';
+import { ANONYMOUS, methodNotAllowed, type Outcome, type PassOutcome } from './outcome.js';
+import type { Session, SessionCodec } from './session.js';
+import type { SignIn } from './sign-in.js';
+
+/** A request, as plain data. Adapters build it from their framework's request. */
+export interface ThreadsAuthRequest {
+  /** The HTTP method, upper case. */
+  readonly method: string;
+  /** The path and query the app received, e.g. `/auth/threads/callback?code=…&state=…`. */
+  readonly url: string;
+  /** The request headers, lower-case names (Node's `IncomingHttpHeaders` fits). */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * The request body stream (Node's `IncomingMessage` fits), read only on the POST routes that take a form
+   * (`deauthorize`, `delete`) and only when no body parser already did.
+   */
+  readonly body?: RequestBodyStream;
+  /** What a body parser already made of the body (`req.body`, `ctx.request.body`), if one ran. */
+  readonly parsedBody?: unknown;
+}
+
+/**
+ * Every route under `basePath`, with the methods it answers. `HEAD` is allowed only where it has no effect
+ * beyond what `GET` shows: never on the callback, whose `GET` spends a one-time code.
+ */
+export const ROUTES = Object.freeze({
+  login: ['GET', 'HEAD'],
+  callback: ['GET'],
+  logout: ['POST'],
+  deauthorize: ['POST'],
+  delete: ['POST'],
+  'deletion-status': ['GET', 'HEAD'],
+} as const satisfies Record<string, readonly string[]>);
+
+/** A route under `basePath`. */
+export type Route = keyof typeof ROUTES;
+
+/** What the router dispatches to. */
+export interface RouterParts {
+  readonly sessions: SessionCodec;
+  readonly lifecycle: Lifecycle;
+  readonly signIn: SignIn;
+  readonly metaCallbacks: MetaCallbacks;
+}
+
+/** Answers one request: synchronously when no I/O is needed, else a promise. Never throws synchronously. */
+export type Dispatch = (request: ThreadsAuthRequest) => Outcome | Promise<Outcome>;
+
+function assertNever(route: never): never {
+  throw new Error(`threads-auth: unhandled route ${String(route)}`);
+}
+
+function header(headers: ThreadsAuthRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** The route `url`'s path names under `basePath` (query excluded), or `undefined` for an app route. */
+export function routeOf(basePath: string, url: string, pathEnd: number): Route | undefined {
+  if (pathEnd <= basePath.length || !url.startsWith(basePath) || url.charCodeAt(basePath.length) !== 47) return undefined;
+  const name = url.slice(basePath.length + 1, pathEnd);
+  return Object.hasOwn(ROUTES, name) ? (name as Route) : undefined;
+}
+
+/** Builds the instance's dispatch. */
+export function createRouter(ctx: AuthContext, parts: RouterParts): Dispatch {
+  const { sessions, lifecycle, signIn, metaCallbacks } = parts;
+  const { basePath } = ctx.opts;
+  const { names } = ctx;
+
+  const continueWith = (value: string, session: Session | null): PassOutcome | Promise<PassOutcome> =>
+    session === null ? sessions.signedOut : lifecycle.attach(value, session);
+
+  /** An app request: the session's token, refreshed first when due. */
+  function app(request: ThreadsAuthRequest): Outcome | Promise<Outcome> {
+    const value = readCookie(request.headers['cookie'], names.session);
+    if (value === undefined) return ANONYMOUS;
+    const session = sessions.resolve(value);
+    return isPromise(session) ? session.then((s) => continueWith(value, s)) : continueWith(value, session);
+  }
+
+  function route(request: ThreadsAuthRequest, name: Route, queryString: string): Outcome | Promise<Outcome> {
+    const allowed: readonly string[] = ROUTES[name];
+    if (!allowed.includes(request.method)) return methodNotAllowed(allowed.filter((m) => m !== 'HEAD').join(', '));
+    const cookies = request.headers['cookie'];
+    switch (name) {
+      case 'login':
+        return signIn.login(new URLSearchParams(queryString));
+      case 'callback':
+        return signIn.callback(new URLSearchParams(queryString), readCookie(cookies, names.state));
+      case 'logout':
+        return signIn.logout({ origin: header(request.headers, 'origin'), fetchSite: header(request.headers, 'sec-fetch-site') });
+      case 'deauthorize':
+        return metaCallbacks.deauthorize(request);
+      case 'delete':
+        return metaCallbacks.delete(request);
+      case 'deletion-status':
+        return metaCallbacks.deletionStatus(new URLSearchParams(queryString));
+      default:
+        return assertNever(name);
+    }
+  }
+
+  return (request) => {
+    try {
+      const url = request.url;
+      const q = url.indexOf('?');
+      const pathEnd = q === -1 ? url.length : q;
+      const name = routeOf(basePath, url, pathEnd);
+      return name === undefined ? app(request) : route(request, name, q === -1 ? '' : url.slice(q + 1));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Signing in and out, in protocol order: login (state, PKCE, the authorization window) → callback (Meta's
+ * cancel, the pending-login cookie, state, the one-time code) → code exchange → long-lived exchange ‖
+ * debug_token → persist → session cookie. And logout.
+ *
+ * @see https://developers.facebook.com/documentation/threads/get-started/get-access-tokens-and-permissions
+ * @module
+ */
+import { buildAuthorizationUrl, pkceChallenge } from './authorize.js';
+import { BoundedMap } from './bounded-map.js';
+import type { AuthContext } from './context.js';
+import { base64url, equalSecrets, sha256 } from './crypto.js';
+import { ThreadsAuthError, isThreadsAuthError } from './errors.js';
+import { exchangeCode, exchangeForLongLivedToken } from './exchange.js';
+import { introspectToken } from './introspect.js';
+import type { Lifecycle } from './lifecycle.js';
+import { NO_COOKIES, redirect, type Outcome } from './outcome.js';
+import { sameSiteTarget } from './redirect.js';
+import type { SessionCodec } from './session.js';
+import { authorizationError } from './threads.js';
+import { toThreadsToken, type TokenRecord } from './token.js';
+
+const STATE_TTL_MS = 10 * 60 * 1000;
+
+/** What the sealed pending-login cookie holds. */
+interface PendingLogin {
+  /** state */
+  readonly s: string;
+  /** PKCE verifier */
+  readonly v?: string;
+  /** same-site return target */
+  readonly r?: string;
+  /** expiry, ms */
+  readonly e: number;
+}
+
+/** What a request to the logout route brings. */
+export interface LogoutRequest {
+  /** `Origin`, if sent. */
+  readonly origin: string | undefined;
+  /** `Sec-Fetch-Site`, if sent. */
+  readonly fetchSite: string | undefined;
+}
+
+/** Sign-in and sign-out of one instance. */
+export interface SignIn {
+  /** `GET {basePath}/login[?returnTo=]`: a sealed pending login, then off to the authorization window. */
+  login(query: URLSearchParams): Outcome;
+  /** `GET {basePath}/callback`: `stateCookie` is the pending-login cookie's value, if the browser sent one. */
+  callback(query: URLSearchParams, stateCookie: string | undefined): Promise<Outcome>;
+  /** `POST {basePath}/logout`, refused cross-site. */
+  logout(request: LogoutRequest): Outcome;
+}
+
+/** Builds sign-in and sign-out. */
+export function createSignIn(ctx: AuthContext, sessions: SessionCodec, lifecycle: Lifecycle): SignIn {
+  const { opts, client, now, names } = ctx;
+  const clearState = ctx.cookie(names.state, '', 0);
+  const usedStates = new BoundedMap<string, number>();
+
+  function login(query: URLSearchParams): Outcome {
+    const state = base64url(opts.randomBytes(32));
+    const verifier = opts.pkce ? base64url(opts.randomBytes(32)) : undefined;
+    const returnTo = sameSiteTarget(query.get('returnTo'), opts.origin);
+    const url = buildAuthorizationUrl(client, { state, ...(verifier === undefined ? {} : { codeChallenge: pkceChallenge(verifier) }) });
+    const pending: PendingLogin = { s: state, e: now() + STATE_TTL_MS, ...(verifier ? { v: verifier } : {}), ...(returnTo ? { r: returnTo } : {}) };
+    return redirect(302, url.href, [ctx.cookie(names.state, ctx.sealers.state.seal(pending), STATE_TTL_MS / 1000)]);
+  }
+
+  /** True the first time a state is presented; false for a replay (per process, and across instances with a store). */
+  async function consumeState(state: string, expiresAt: number): Promise<boolean> {
+    const key = sha256(state);
+    const at = now();
+    const seen = usedStates.get(key);
+    if (seen !== undefined && seen > at) return false;
+    usedStates.set(key, expiresAt);
+    if (ctx.store?.consumeOnce !== undefined) return ctx.store.consumeOnce(`state:${key}`, Math.max(1, expiresAt - at));
+    return true;
+  }
+
+  async function callback(query: URLSearchParams, stateCookie: string | undefined): Promise<Outcome> {
+    const cleared = [clearState];
+    const fail = (code: 'invalid_state' | 'invalid_request', message: string) => ctx.failure(new ThreadsAuthError(code, { step: 'authorize', message }), cleared);
+
+    // 1. Meta's cancel (or another authorization error) arrives instead of a code.
+    const denied = authorizationError(query);
+    if (denied !== undefined) return ctx.failure(new ThreadsAuthError(denied, { step: 'authorize' }), cleared);
+
+    // 2. The pending login this browser started, its state, and the one-time code; all before any call to Meta.
+    const pending = stateCookie === undefined ? undefined : (ctx.sealers.state.unseal(stateCookie) as PendingLogin | undefined);
+    if (pending === undefined || typeof pending.s !== 'string' || typeof pending.e !== 'number' || pending.e <= now()) {
+      return fail('invalid_state', 'callback without a valid pending-login cookie');
+    }
+    const state = query.get('state');
+    if (state === null || !equalSecrets(state, pending.s)) return fail('invalid_state', 'callback state does not match the pending login');
+    const code = query.get('code');
+    if (code === null || code === '' || code.length > 2048) return fail('invalid_request', 'callback without a code');
+    if (!(await consumeState(pending.s, pending.e))) return fail('invalid_state', 'callback state was already used');
+
+    try {
+      // 3. Code exchange: the short-lived token.
+      const short = await exchangeCode(client, query, { expectedState: pending.s, ...(pending.v ? { codeVerifier: pending.v } : {}) });
+      // 4. Long-lived exchange ‖ debug_token: the introspection needs only the short-lived token, so it runs
+      //    beside the exchange (two upstream round trips on the critical path, not three).
+      const [long, info] = await Promise.all([exchangeForLongLivedToken(client, short.accessToken), introspectToken(client, short.accessToken)]);
+      if (!info.isValid) {
+        throw new ThreadsAuthError('introspection_failed', { step: 'introspection', meta: info.error, message: 'introspection: Threads says the new token is not valid' });
+      }
+      if (info.userId !== undefined && info.userId !== short.userId) {
+        throw new ThreadsAuthError('invalid_upstream_response', { step: 'introspection', message: 'introspection: the token belongs to another user than the code exchange said' });
+      }
+      // 5. Persist, then the session cookie.
+      const issuedAt = now();
+      const record: TokenRecord = { accessToken: long.accessToken, userId: short.userId, scopes: info.scopes, issuedAt, expiresAt: issuedAt + long.expiresIn * 1000 };
+      await lifecycle.save(record);
+      const cookie = sessions.issue(record);
+      await ctx.runHook(() => opts.hooks.onLogin?.(toThreadsToken(record)));
+      return redirect(302, pending.r ?? opts.successRedirect, [clearState, cookie]);
+    } catch (caught) {
+      if (isThreadsAuthError(caught)) return ctx.failure(caught, cleared);
+      throw caught;
+    }
+  }
+
+  function logout(request: LogoutRequest): Outcome {
+    const site = request.fetchSite;
+    const crossSite = (site !== undefined && site !== 'same-origin' && site !== 'same-site' && site !== 'none') || (request.origin !== undefined && request.origin !== opts.origin);
+    if (crossSite) return ctx.failure(new ThreadsAuthError('forbidden_origin'), NO_COOKIES);
+    return redirect(303, opts.successRedirect, [sessions.clear]);
+  }
+
+  return { login, callback, logout };
+}

@@ -1,0 +1,166 @@
+/** The lifecycle: refresh (single-flight, lock, backoff), store mode, getToken, refreshDue, revoke. */
+import { describe, expect, it, vi } from 'vitest';
+import { createContext } from '../src/context.js';
+import { createLifecycle } from '../src/lifecycle.js';
+import { resolveOptions } from '../src/options.js';
+import { createSessionCodec } from '../src/session.js';
+import { MemoryTokenStore, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
+import { LONG, REFRESHED, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
+import { DAY, cookieHeader, logIn, page, setup } from './setup.js';
+
+describe('refresh on the request path', () => {
+  it('refreshes only when at least 24 h old and within refreshWindow of expiry', async () => {
+    const { auth, fake, advance } = setup({ refreshWindow: 7 * DAY });
+    const { session } = await logIn(auth);
+    advance(52 * DAY);
+    expect((await page(auth, session)).token?.accessToken).toBe(LONG);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(0);
+    advance(2 * DAY);
+    const refreshed = await page(auth, session);
+    expect(refreshed.token?.accessToken).toBe(REFRESHED);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+    const resealed = cookieHeader(refreshed, 'threads_auth_session');
+    expect(resealed).toBeDefined();
+    expect((await page(auth, resealed)).token?.accessToken).toBe(REFRESHED);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+  });
+  it('shares one refresh between concurrent requests', async () => {
+    const onTokenRefreshed = vi.fn();
+    const { auth, fake, advance } = setup({ onTokenRefreshed });
+    const { session } = await logIn(auth);
+    advance(55 * DAY);
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => page(auth, session)));
+    expect(outcomes.every((o) => o.token?.accessToken === REFRESHED)).toBe(true);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+    expect(onTokenRefreshed).toHaveBeenCalledTimes(1);
+    expect(onTokenRefreshed.mock.calls[0]![1].accessToken).toBe(LONG);
+  });
+  it('keeps serving a still-valid token when a refresh fails transiently, and backs off', async () => {
+    const onError = vi.fn();
+    const fake = recordingFetch(threadsRoutes());
+    const { auth, advance } = setup({ onError }, fake);
+    const { session } = await logIn(auth);
+    advance(55 * DAY);
+    fake.queue('/refresh_access_token', ...Array.from({ length: 3 }, () => new Response('', { status: 503 })));
+    const outcome = await page(auth, session);
+    expect(outcome.token?.accessToken).toBe(LONG);
+    expect(outcome.cookies).toEqual([]);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(3);
+    expect(onError.mock.calls[0]![0].code).toBe('upstream_unavailable');
+    await page(auth, session);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(3);
+    advance(61_000);
+    expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
+  });
+  it('ends the session when Meta refuses the refresh for good (190)', async () => {
+    const onTokenRevoked = vi.fn();
+    const fake = recordingFetch(threadsRoutes({ '/refresh_access_token': () => json({ error: { message: 'expired', type: 'OAuthException', code: 190, error_subcode: 463 } }, 400) }));
+    const { auth, advance } = setup({ onTokenRevoked }, fake);
+    const { session } = await logIn(auth);
+    advance(55 * DAY);
+    const outcome = await page(auth, session);
+    expect(outcome.token).toBeUndefined();
+    expect(outcome.cookies[0]!.maxAge).toBe(0);
+    expect(onTokenRevoked).toHaveBeenCalledWith({ userId: USER_ID, reason: 'refresh_rejected' });
+  });
+});
+
+describe('with a store', () => {
+  function dump(store: MemoryTokenStore) {
+    return store.listDue({ issuedBefore: Number.MAX_SAFE_INTEGER, expiresBefore: Number.MAX_SAFE_INTEGER, expiresAfter: 0, limit: 100 });
+  }
+  it('keeps tokens server-side, encrypted at rest, behind an opaque cookie', async () => {
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store });
+    const { session } = await logIn(auth);
+    const rows = await dump(store);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(LONG);
+    expect(rows[0]!.userId).toBe(USER_ID);
+    expect(session!.length).toBeLessThan(200);
+    expect((await page(auth, session)).token?.accessToken).toBe(LONG);
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(LONG);
+  });
+  it('getToken refreshes a due token and persists it; null for unknown or dead users', async () => {
+    const store = new MemoryTokenStore();
+    const { auth, advance, fake } = setup({ store });
+    const { session } = await logIn(auth);
+    expect(await auth.getToken('42')).toBeNull();
+    advance(55 * DAY);
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
+    expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+    advance(61 * DAY);
+    expect(await auth.getToken(USER_ID)).toBeNull();
+  });
+  it('refreshDue refreshes what is due and reports what Meta refused', async () => {
+    const store = new MemoryTokenStore();
+    const { auth, advance, fake, now } = setup({ store });
+    await logIn(auth);
+    expect(await auth.refreshDue()).toEqual({ refreshed: [], revoked: [], failed: [] });
+    advance(55 * DAY);
+    const result = await auth.refreshDue();
+    expect(result.refreshed.map((t) => t.accessToken)).toEqual([REFRESHED]);
+    expect((await dump(store))[0]!.issuedAt).toBe(now());
+    advance(55 * DAY);
+    fake.queue('/refresh_access_token', json({ error: { message: 'gone', code: 190, error_subcode: 458 } }, 400));
+    expect(await auth.refreshDue()).toMatchObject({ refreshed: [], revoked: [USER_ID], failed: [] });
+    expect(await dump(store)).toEqual([]);
+  });
+  it('does not refresh when another instance holds the lock, and serves the valid token', async () => {
+    const store = new MemoryTokenStore();
+    const { auth, advance, fake, now } = setup({ store });
+    const { session } = await logIn(auth);
+    advance(55 * DAY);
+    const release = await store.acquireLock(`refresh:${USER_ID}`, 60_000);
+    expect((await page(auth, session)).token?.accessToken).toBe(LONG);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(0);
+    await release!();
+    expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
+    expect(now()).toBeGreaterThan(0);
+  });
+  it('revoke forgets the token and tells onTokenRevoked', async () => {
+    const onTokenRevoked = vi.fn();
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store, onTokenRevoked });
+    const { session } = await logIn(auth);
+    expect(await auth.revoke(USER_ID)).toBe(true);
+    expect(onTokenRevoked).toHaveBeenCalledWith({ userId: USER_ID, reason: 'revoked' });
+    const outcome = await page(auth, session);
+    expect(outcome.token).toBeUndefined();
+    expect(outcome.cookies[0]!.maxAge).toBe(0);
+  });
+  it('needs a store for background use', async () => {
+    const { auth } = setup();
+    await expect(auth.getToken(USER_ID)).rejects.toThrow(/option "store" is required for getToken/);
+    await expect(auth.refreshDue()).rejects.toThrow(ThreadsAuthOptionError);
+  });
+  it('propagates a store outage to the framework instead of answering anonymously', async () => {
+    const broken: TokenStore = {
+      get: () => Promise.reject(new Error('store down')),
+      set: () => Promise.resolve(),
+      delete: () => Promise.resolve(false),
+      listDue: () => Promise.resolve([]),
+    };
+    const { auth } = setup({ store: new MemoryTokenStore() });
+    const { session } = await logIn(auth);
+    const other = setup({ store: broken });
+    await expect(page(other.auth, session)).rejects.toThrow('store down');
+  });
+});
+
+describe('isDue', () => {
+  const at = Date.UTC(2026, 10, 1);
+  const week = 7 * DAY;
+  it.each([
+    ['23 h old, expiring in an hour', at - 23 * 3_600_000, at + 3_600_000, false],
+    ['exactly 24 h old, expiring within the window', at - DAY, at + week, true],
+    ['old, expiring one ms past the window', at - 30 * DAY, at + week + 1, false],
+    ['old, expiring within the window', at - 55 * DAY, at + 5 * DAY, true],
+    ['fresh, 60 days left', at, at + 60 * DAY, false],
+  ])('%s → %s', (_, issuedAt, expiresAt, due) => {
+    const ctx = createContext(resolveOptions({ clientId: '1', clientSecret: 's', redirectUri: 'https://a.example/auth/threads/callback', secret: 'x'.repeat(32), now: () => at }));
+    const lifecycle = createLifecycle(ctx, createSessionCodec(ctx));
+    expect(lifecycle.isDue({ accessToken: 'THx', userId: '1', scopes: [], issuedAt, expiresAt }, at)).toBe(due);
+  });
+});

@@ -1,0 +1,49 @@
+/** What the per-part tests share: an instance on a recording fetch and an injected clock, and a full sign-in. */
+import { createThreadsAuth, type Outcome, type PassOutcome, type ThreadsAuthOptions } from '../src/index.js';
+import { recordingFetch, threadsRoutes } from './recording-fetch.js';
+
+export const DAY = 86_400_000;
+export const SECRET = 'app-secret-value-0123';
+export const SESSION_SECRET = 'session-secret-0123456789-abcdefghij';
+
+export function setup(extra: Partial<ThreadsAuthOptions> = {}, fake = recordingFetch(threadsRoutes())) {
+  let clock = Date.UTC(2026, 10, 1);
+  const auth = createThreadsAuth({
+    clientId: '1234567890',
+    clientSecret: SECRET,
+    redirectUri: 'https://app.example/auth/threads/callback',
+    secret: SESSION_SECRET,
+    fetch: fake.fetch,
+    now: () => clock,
+    retry: { delayMs: 0 },
+    ...extra,
+  });
+  return {
+    auth,
+    fake,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    now: () => clock,
+  };
+}
+
+export function cookieHeader(outcome: Outcome, name: string): string | undefined {
+  const cookie = outcome.cookies.find((c) => c.name.endsWith(name) && c.maxAge > 0);
+  return cookie === undefined ? undefined : `${cookie.name}=${cookie.value}`;
+}
+
+export async function logIn(auth: ReturnType<typeof setup>['auth'], returnTo?: string) {
+  const start = await auth.handle({ method: 'GET', url: `/auth/threads/login${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`, headers: {} });
+  if (start.type !== 'redirect') throw new Error('login did not redirect');
+  const state = new URL(start.location).searchParams.get('state')!;
+  const stateCookie = cookieHeader(start, 'threads_auth_state')!;
+  const done = await auth.handle({ method: 'GET', url: `/auth/threads/callback?code=c0de&state=${state}`, headers: { cookie: stateCookie } });
+  return { start, state, stateCookie, done, session: cookieHeader(done, 'threads_auth_session') };
+}
+
+export const page = (auth: ReturnType<typeof setup>['auth'], cookie?: string) =>
+  auth.handle({ method: 'GET', url: '/dashboard', headers: cookie ? { cookie } : {} }) as Promise<PassOutcome>;
+
+
+export const isPromise = (value: unknown): boolean => typeof (value as { then?: unknown } | null)?.then === 'function';
