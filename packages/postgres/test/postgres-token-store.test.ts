@@ -1,6 +1,6 @@
 import type { StoredToken } from '@threads-auth/core';
 import { describeUnavailable } from '@threads-auth/contract-tests/store';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TABLE_NAME, PostgresTokenStore, migrate, migration } from '../src/index.js';
 import { DATABASE_URL, dropTables, openPool, probePostgres, uniqueTableName } from './postgres-server.js';
@@ -14,7 +14,8 @@ function token(userId: string, sealed: string, overrides: Partial<StoredToken> =
 }
 
 describe('PostgresTokenStore options (no server needed)', () => {
-  const pool = {} as pg.Pool;
+  // A pg Pool connects on first use only: none of these tests uses it.
+  const pool = new pg.Pool({ connectionString: DATABASE_URL });
 
   it('rejects a tableName that is not a plain identifier, naming the option', () => {
     for (const tableName of ['tokens; DROP TABLE users', 'has space', '1starts_with_digit', 'quo"te', '', 'x'.repeat(44)]) {
@@ -39,7 +40,10 @@ describe('PostgresTokenStore options (no server needed)', () => {
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens" (');
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_locks" (');
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_once" (');
-    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "MyTokens_expires_at_idx" ON "auth"."MyTokens" (expires_at);');
+    expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_sessions" (');
+    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "MyTokens_due_idx" ON "auth"."MyTokens" (expires_at, user_id COLLATE "C");');
+    expect(sql).toContain('DROP INDEX IF EXISTS "auth"."MyTokens_expires_at_idx";');
+    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "MyTokens_sessions_user_idx" ON "auth"."MyTokens_sessions" (user_id);');
     expect(migration()).toContain(`"${DEFAULT_TABLE_NAME}"`);
   });
 
@@ -117,7 +121,7 @@ if (unavailable !== undefined) {
         updated_at: 'timestamp with time zone',
       });
       const { rows } = await p1.query('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [tableName]);
-      expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_expires_at_idx`, `${tableName}_pkey`]);
+      expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_due_idx`, `${tableName}_pkey`]);
     });
 
     it('with createTable: false, expects the tables to exist and works once migrate() ran', async () => {
