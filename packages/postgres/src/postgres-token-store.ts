@@ -130,8 +130,9 @@ export class PostgresTokenStore implements TokenStore {
    * @param options - A `pool` or a `connectionString`, plus `tableName`, `schema`, `createTable`, `now`,
    * `timeoutMs` and `onError`.
    * @throws ThreadsAuthOptionError (a `TypeError`, code `ERR_THREADS_AUTH_OPTION`) naming the option when
-   * neither or both of `pool` and `connectionString` are given, `pool` is not a pg Pool, `tableName` / `schema` is not a plain
-   * identifier, `timeoutMs` is not a positive number of milliseconds, or `onError` is not a function.
+   * neither or both of `pool` and `connectionString` are given, `pool` is not a pg Pool, `tableName` /
+   * `schema` is not a plain identifier, `timeoutMs` is not a positive number of milliseconds, or `onError` is not
+   * a function.
    */
   constructor(options: PostgresTokenStoreOptions) {
     const { pool, connectionString } = options as { pool?: unknown; connectionString?: unknown };
