@@ -4,5 +4,6 @@
  *
  * @module
  */
+export { PostgresTimeoutError } from './deadline.js';
 export { PostgresTokenStore, type PostgresTokenStoreOptions } from './postgres-token-store.js';
-export { DEFAULT_TABLE_NAME, migrate, migration, type TableNames, type TableOptions } from './schema.js';
+export { DEFAULT_TABLE_NAME, type MigrateOptions, migrate, migration, type TableNames, type TableOptions } from './schema.js';

@@ -4,9 +4,17 @@
  *
  * @module
  */
-import { type DueQuery, type ReleaseLock, type StoredToken, ThreadsAuthOptionError, type TokenStore } from '@threads-auth/core';
+import {
+  type DueQuery,
+  type ReleaseLock,
+  type StoredSession,
+  type StoredToken,
+  ThreadsAuthOptionError,
+  type TokenStore,
+} from '@threads-auth/core';
 import pg from 'pg';
-import { type TableNames, type TableOptions, migrateNames, tableNames } from './schema.js';
+import { timedQuery, withDeadline } from './deadline.js';
+import { DEFAULT_MIGRATION_TIMEOUT_MS, type TableNames, type TableOptions, migrateNames, tableNames, toTimeoutMs } from './schema.js';
 
 interface PostgresTokenStoreCommonOptions extends TableOptions {
   /**
@@ -14,8 +22,24 @@ interface PostgresTokenStoreCommonOptions extends TableOptions {
    * Set `false` when your migrations run {@link migration} or {@link migrate} themselves.
    */
   readonly createTable?: boolean;
-  /** The clock that judges token expiry, in milliseconds. Default `Date.now`. */
+  /** The clock that judges token and session expiry, in milliseconds. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The longest any call may take, in milliseconds, getting a connection included; past it the call rejects
+   * with a {@link PostgresTimeoutError}. Default 5000. The pool the store opens from `connectionString` also
+   * gets it as `connectionTimeoutMillis`, `query_timeout` and `statement_timeout`, so a stuck connection is
+   * dropped rather than reused. Creating the tables on first use may take longer (60 s at most, or `timeoutMs`
+   * if longer): the calls waiting for it fail at `timeoutMs`, and the first call after it succeeds.
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Called with errors that belong to no call: an idle pooled connection that broke (PostgreSQL restarted,
+   * failed over, or the network dropped it), which pg reports as an `'error'` event on the pool, and a failed
+   * background purge. The store listens for the pool's `'error'` so such an event cannot crash the process
+   * (an `'error'` event without a listener throws); pg has already discarded the connection, and the next call
+   * opens a new one. Default: ignore them. An exception thrown by `onError` is ignored too.
+   */
+  readonly onError?: (error: Error) => void;
 }
 
 /**
@@ -40,6 +64,8 @@ export type PostgresTokenStoreOptions = PostgresTokenStoreCommonOptions &
 const PURGE_INTERVAL_MS = 60_000;
 /** How many rows of each table one purge deletes at most, so a purge stays short. */
 const PURGE_BATCH = 1000;
+/** The default of `timeoutMs`. */
+const DEFAULT_TIMEOUT_MS = 5000;
 
 interface TokenRow {
   user_id: string;
@@ -48,13 +74,24 @@ interface TokenRow {
   expires_at: string;
 }
 
+interface SessionRow {
+  id: string;
+  user_id: string;
+  expires_at: string;
+}
+
 /**
  * A {@link TokenStore} in PostgreSQL: tokens survive restarts and are shared by every process, refresh locks
  * and one-time keys work across processes.
  *
  * Tables (see {@link migration}): `<tableName>` holds one row per user, times as bigint milliseconds;
- * `<tableName>_locks` holds refresh locks; `<tableName>_once` holds used one-time keys. With `createTable`
- * (the default) the store creates them on first use, safely even when several processes start at once.
+ * `<tableName>_locks` holds refresh locks; `<tableName>_once` holds used one-time keys; `<tableName>_sessions`
+ * holds session records. With `createTable` (the default) the store creates them on first use, safely even
+ * when several processes start at once.
+ *
+ * Every call is bounded by `timeoutMs` (default 5 s) and then rejects with a {@link PostgresTimeoutError}; the
+ * store listens for `'error'` on its pool, given or its own, so a PostgreSQL restart that breaks idle
+ * connections cannot crash the process (reported through `onError`).
  *
  * Locks are rows, not advisory locks: `acquireLock` inserts `(key, random holder, expires_at)` or takes over a
  * row whose `expires_at` has passed, in one `INSERT … ON CONFLICT DO UPDATE … WHERE expired RETURNING`, with
@@ -63,7 +100,8 @@ interface TokenRow {
  * instead pin a pooled connection for as long as the lock is held, has no ttl, and is freed only on that
  * connection: the row costs one statement each way and needs no connection of its own.
  *
- * Expired locks, one-time keys and tokens are deleted opportunistically, at most once a minute per instance.
+ * Expired locks, one-time keys, tokens and sessions are deleted opportunistically, at most once a minute per
+ * instance.
  *
  * @example
  * ```ts
@@ -80,16 +118,21 @@ export class PostgresTokenStore implements TokenStore {
   readonly #ownsPool: boolean;
   readonly #createTable: boolean;
   readonly #now: () => number;
+  readonly #timeoutMs: number;
+  readonly #onError: (error: Error) => void;
+  readonly #onPoolError = (error: Error) => this.#report(error);
   #tablesReady: Promise<void> | undefined;
   #lastPurge = Number.NEGATIVE_INFINITY;
   #closing: Promise<void> | undefined;
   #purging: Promise<void> = Promise.resolve();
 
   /**
-   * @param options - A `pool` or a `connectionString`, plus `tableName`, `schema`, `createTable` and `now`.
+   * @param options - A `pool` or a `connectionString`, plus `tableName`, `schema`, `createTable`, `now`,
+   * `timeoutMs` and `onError`.
    * @throws ThreadsAuthOptionError (a `TypeError`, code `ERR_THREADS_AUTH_OPTION`) naming the option when
-   * neither or both of `pool` and `connectionString` are given, or `tableName` / `schema` is not a plain
-   * identifier.
+   * neither or both of `pool` and `connectionString` are given, `pool` is not a pg Pool, `tableName` /
+   * `schema` is not a plain identifier, `timeoutMs` is not a positive number of milliseconds, or `onError` is not
+   * a function.
    */
   constructor(options: PostgresTokenStoreOptions) {
     const { pool, connectionString } = options as { pool?: unknown; connectionString?: unknown };
@@ -99,28 +142,40 @@ export class PostgresTokenStore implements TokenStore {
         'or "connectionString" is required, not both: pass a pg Pool you own, or a connection string the store opens a pool for.',
       );
     }
+    if (pool !== undefined && !isPool(pool)) {
+      throw new ThreadsAuthOptionError('pool', 'must be a pg Pool (new pg.Pool(...)): an object with query(), connect() and on().');
+    }
     if (connectionString !== undefined && (typeof connectionString !== 'string' || connectionString === '')) {
       throw new ThreadsAuthOptionError('connectionString', 'must be a PostgreSQL connection string, e.g. postgres://user@host:5432/db.');
     }
     this.tables = tableNames(options);
+    this.#timeoutMs = toTimeoutMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeoutMs');
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw new ThreadsAuthOptionError('onError', 'must be a function (error) => void, e.g. (error) => console.warn(error.message).');
+    }
+    this.#onError = options.onError ?? (() => {});
     this.#createTable = options.createTable ?? true;
     this.#now = options.now ?? Date.now;
     this.#ownsPool = connectionString !== undefined;
-    if (connectionString !== undefined) {
-      const owned = new pg.Pool({ connectionString: connectionString as string });
-      // An idle pooled connection that drops emits 'error' on the pool; unhandled, that would crash the process.
-      // The pool discards the connection itself, and a query that fails still rejects its own promise.
-      owned.on('error', () => {});
-      this.#pool = owned;
-    } else {
-      this.#pool = pool as pg.Pool;
-    }
+    this.#pool =
+      connectionString !== undefined
+        ? new pg.Pool({
+            connectionString: connectionString as string,
+            connectionTimeoutMillis: this.#timeoutMs,
+            query_timeout: this.#timeoutMs,
+            statement_timeout: this.#timeoutMs,
+            keepAlive: true,
+          })
+        : (pool as pg.Pool);
+    // An idle pooled connection that breaks emits 'error' on the pool; with no listener that throws and ends the
+    // process. The pool has already discarded the connection, and a query that fails rejects its own promise.
+    this.#pool.on('error', this.#onPoolError);
   }
 
   /** The stored token for `userId`, or `null` when there is none or it has expired. */
   async get(userId: string): Promise<StoredToken | null> {
-    await this.#ready();
-    const { rows } = await this.#pool.query<TokenRow>(
+    const { rows } = await this.#query<TokenRow>(
+      'get()',
       `SELECT user_id, sealed, issued_at, expires_at FROM ${this.tables.tokens} WHERE user_id = $1 AND expires_at > $2`,
       [userId, this.#now()],
     );
@@ -130,8 +185,8 @@ export class PostgresTokenStore implements TokenStore {
 
   /** Stores `token`, replacing the user's previous one (an upsert on `user_id`). */
   async set(token: StoredToken): Promise<void> {
-    await this.#ready();
-    await this.#pool.query(
+    await this.#query(
+      'set()',
       `INSERT INTO ${this.tables.tokens} (user_id, sealed, issued_at, expires_at, updated_at)
        VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (user_id) DO UPDATE
@@ -143,27 +198,69 @@ export class PostgresTokenStore implements TokenStore {
 
   /** Forgets the user's token. Resolves `true` when there was a row. */
   async delete(userId: string): Promise<boolean> {
-    await this.#ready();
-    const result = await this.#pool.query(`DELETE FROM ${this.tables.tokens} WHERE user_id = $1`, [userId]);
+    const result = await this.#query('delete()', `DELETE FROM ${this.tables.tokens} WHERE user_id = $1`, [userId]);
     return (result.rowCount ?? 0) > 0;
   }
 
   /**
-   * Tokens issued at or before `issuedBefore` that expire in `(expiresAfter, expiresBefore]`, soonest expiry
-   * first, at most `limit`: one indexed `SELECT … ORDER BY expires_at LIMIT`.
+   * Tokens issued at or before `issuedBefore` that expire in `(expiresAfter, expiresBefore]`, ordered by
+   * `expires_at` then `user_id` in byte order (`COLLATE "C"`), strictly after `query.after` when given, at most
+   * `limit`: one `SELECT … WHERE (expires_at, user_id COLLATE "C") > ($a, $b) ORDER BY expires_at,
+   * user_id COLLATE "C" LIMIT`, served by the index `<tableName>_due_idx` on the same two columns, so a page
+   * deep in the listing costs what the first page costs.
    */
   async listDue(query: DueQuery): Promise<StoredToken[]> {
     const limit = Math.floor(query.limit);
     if (!(limit > 0)) return [];
-    await this.#ready();
-    const { rows } = await this.#pool.query<TokenRow>(
+    const values: unknown[] = [query.issuedBefore, query.expiresBefore, query.expiresAfter, limit];
+    let cursor = '';
+    if (query.after !== undefined) {
+      values.push(query.after.expiresAt, query.after.userId);
+      cursor = 'AND (expires_at, user_id COLLATE "C") > ($5::bigint, $6::text COLLATE "C")';
+    }
+    const { rows } = await this.#query<TokenRow>(
+      'listDue()',
       `SELECT user_id, sealed, issued_at, expires_at FROM ${this.tables.tokens}
-       WHERE issued_at <= $1 AND expires_at <= $2 AND expires_at > $3
-       ORDER BY expires_at, user_id
+       WHERE issued_at <= $1 AND expires_at <= $2 AND expires_at > $3 ${cursor}
+       ORDER BY expires_at, user_id COLLATE "C"
        LIMIT $4`,
-      [query.issuedBefore, query.expiresBefore, query.expiresAfter, limit],
+      values,
     );
     return rows.map(toToken);
+  }
+
+  /** Creates the session record, or replaces (renews) the one with the same `id`: an upsert on `id`. */
+  async setSession(session: StoredSession): Promise<void> {
+    await this.#query(
+      'setSession()',
+      `INSERT INTO ${this.tables.sessions} (id, user_id, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at`,
+      [session.id, session.userId, session.expiresAt],
+    );
+    this.#purgeNowAndThen();
+  }
+
+  /** The session record with `id`, or `null` when there is none or it has expired (judged by `now`). */
+  async getSession(id: string): Promise<StoredSession | null> {
+    const { rows } = await this.#query<SessionRow>(
+      'getSession()',
+      `SELECT id, user_id, expires_at FROM ${this.tables.sessions} WHERE id = $1 AND expires_at > $2`,
+      [id, this.#now()],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { id: row.id, userId: row.user_id, expiresAt: Number(row.expires_at) };
+  }
+
+  /** Deletes the session `id`. Resolves `true` when there was a row. */
+  async deleteSession(id: string): Promise<boolean> {
+    const result = await this.#query('deleteSession()', `DELETE FROM ${this.tables.sessions} WHERE id = $1`, [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Deletes every session of `userId` (indexed on `user_id`). Resolves how many rows there were. */
+  async deleteSessions(userId: string): Promise<number> {
+    const result = await this.#query('deleteSessions()', `DELETE FROM ${this.tables.sessions} WHERE user_id = $1`, [userId]);
+    return result.rowCount ?? 0;
   }
 
   /**
@@ -176,9 +273,9 @@ export class PostgresTokenStore implements TokenStore {
    */
   async acquireLock(key: string, ttlMs: number): Promise<ReleaseLock | null> {
     const ttl = toTtl(ttlMs);
-    await this.#ready();
     const holder = globalThis.crypto.randomUUID();
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#query(
+      'acquireLock()',
       `INSERT INTO ${this.tables.locks} AS held (lock_key, holder, expires_at)
        VALUES ($1, $2, clock_timestamp() + $3::double precision * interval '1 millisecond')
        ON CONFLICT (lock_key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
@@ -192,7 +289,7 @@ export class PostgresTokenStore implements TokenStore {
     return async () => {
       if (released) return;
       released = true;
-      await this.#pool.query(`DELETE FROM ${this.tables.locks} WHERE lock_key = $1 AND holder = $2`, [key, holder]);
+      await this.#query('release of a lock', `DELETE FROM ${this.tables.locks} WHERE lock_key = $1 AND holder = $2`, [key, holder], false);
     };
   }
 
@@ -205,8 +302,8 @@ export class PostgresTokenStore implements TokenStore {
    */
   async consumeOnce(key: string, ttlMs: number): Promise<boolean> {
     const ttl = toTtl(ttlMs);
-    await this.#ready();
-    const { rows } = await this.#pool.query(
+    const { rows } = await this.#query(
+      'consumeOnce()',
       `INSERT INTO ${this.tables.once} AS used (used_key, expires_at)
        VALUES ($1, clock_timestamp() + $2::double precision * interval '1 millisecond')
        ON CONFLICT (used_key) DO UPDATE SET expires_at = EXCLUDED.expires_at
@@ -218,18 +315,75 @@ export class PostgresTokenStore implements TokenStore {
     return rows.length > 0;
   }
 
-  /** Ends the pool when the store opened it from `connectionString`; a pool passed as `pool` is left open. */
+  /**
+   * Ends the pool when the store opened it from `connectionString`; a pool passed as `pool` is left open, and
+   * the store's `'error'` listener is removed from it.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#purging;
       if (this.#ownsPool) await this.#pool.end();
+      else this.#pool.off('error', this.#onPoolError);
     })();
     return this.#closing;
   }
 
+  /**
+   * Runs one statement, after the tables are ready when `ready`, all within `timeoutMs`: the deadline covers
+   * waiting for the migration and for a connection. A call abandoned at its deadline never sends its statement
+   * later (a connection that arrives late goes back unused), and the statement carries `query_timeout` so a
+   * connection that stalled is destroyed rather than handed out again.
+   */
+  #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    operation: string,
+    text: string,
+    values: unknown[],
+    ready = true,
+  ): Promise<pg.QueryResult<R>> {
+    const timeoutMs = this.#timeoutMs;
+    let abandoned = false;
+    const work = (async () => {
+      if (ready) await this.#tablesExist();
+      if (abandoned) throw ABANDONED;
+      const { client, release } = await checkout(this.#pool);
+      if (abandoned) {
+        release();
+        throw ABANDONED;
+      }
+      return queryOn<R>(client, release, timedQuery(text, values, timeoutMs));
+    })();
+    return withDeadline(operation, timeoutMs, work, () => {
+      abandoned = true;
+    });
+  }
+
+  #report(error: Error): void {
+    try {
+      this.#onError(error);
+    } catch {
+      // onError runs inside pg's 'error' event: a throw there would end the process, the very thing it prevents.
+    }
+  }
+
+  /**
+   * Waits for the tables. An attempt an earlier call began may fail on a fault that has since cleared (the
+   * server was down then): a call that joined such an attempt tries once more, afresh, rather than fail on
+   * what it never asked. A failure of the call's own attempt is final for the call.
+   */
+  async #tablesExist(): Promise<void> {
+    const earlier = this.#tablesReady;
+    try {
+      await this.#ready();
+    } catch (error) {
+      if (earlier === undefined || this.#closing !== undefined) throw error;
+      await this.#ready();
+    }
+  }
+
   #ready(): Promise<void> {
     if (!this.#createTable) return Promise.resolve();
-    this.#tablesReady ??= migrateNames(this.#pool, this.tables).catch((error: unknown) => {
+    const migrationTimeoutMs = Math.max(DEFAULT_MIGRATION_TIMEOUT_MS, this.#timeoutMs);
+    this.#tablesReady ??= migrateNames(this.#pool, this.tables, migrationTimeoutMs).catch((error: unknown) => {
       // Let the next call try again, e.g. once the database is reachable.
       this.#tablesReady = undefined;
       throw error;
@@ -238,17 +392,19 @@ export class PostgresTokenStore implements TokenStore {
   }
 
   /**
-   * Deletes a bounded batch of expired locks, one-time keys and tokens, at most once per interval, without
-   * making the caller wait. `FOR UPDATE SKIP LOCKED` keeps two instances purging at once from waiting on, or
-   * deadlocking with, each other or with writers.
+   * Deletes a bounded batch of expired locks, one-time keys, tokens and sessions, at most once per interval,
+   * without making the caller wait; a failure goes to `onError`. `FOR UPDATE SKIP LOCKED` keeps two instances
+   * purging at once from waiting on, or deadlocking with, each other or with writers. Sessions are a statement
+   * of their own, so a database whose migration predates the session table still purges the rest.
    */
   #purgeNowAndThen(): void {
     const now = this.#now();
     if (now - this.#lastPurge < PURGE_INTERVAL_MS || this.#closing !== undefined) return;
     this.#lastPurge = now;
-    const { tokens, locks, once } = this.tables;
-    const purge = this.#pool
-      .query(
+    const { tokens, locks, once, sessions } = this.tables;
+    const purges = [
+      this.#query(
+        'purge',
         `WITH expired_locks AS (
            DELETE FROM ${locks} WHERE lock_key IN (
              SELECT lock_key FROM ${locks} WHERE expires_at <= clock_timestamp() LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)
@@ -259,14 +415,71 @@ export class PostgresTokenStore implements TokenStore {
          DELETE FROM ${tokens} WHERE user_id IN (
            SELECT user_id FROM ${tokens} WHERE expires_at <= $1 LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`,
         [now],
-      )
-      .then(
+        false,
+      ),
+      this.#query(
+        'purge of sessions',
+        `DELETE FROM ${sessions} WHERE id IN (
+           SELECT id FROM ${sessions} WHERE expires_at <= $1 LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`,
+        [now],
+        false,
+      ),
+    ].map((purge) =>
+      purge.then(
         () => {},
         // Purging is housekeeping: a failure must not fail the call that happened to trigger it.
-        () => {},
-      );
-    this.#purging = purge;
+        (error: unknown) => this.#report(error instanceof Error ? error : new Error(String(error))),
+      ),
+    );
+    this.#purging = Promise.all(purges).then(() => {});
   }
+}
+
+/** What an abandoned call's work rejects with; never seen, as its caller already got a timeout. */
+const ABANDONED = new Error('threads-auth: abandoned at its deadline');
+
+/**
+ * A pooled connection and its release, through the callback form of `connect` (a checkout by the store's
+ * calls, told apart from the migration's own).
+ */
+function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release: (error?: Error) => void }> {
+  return new Promise((resolve, reject) => {
+    pool.connect((error, client, release) => {
+      if (error !== undefined || client === undefined) reject(error ?? new Error('threads-auth: pg returned no connection'));
+      else resolve({ client, release });
+    });
+  });
+}
+
+/**
+ * Runs `query` on a checked-out `client`, then releases it: back to the pool when the server answered (even
+ * with an error), destroyed when the query timed out or the connection broke. An `'error'` the connection
+ * emits meanwhile is caught here (the pool listens only while a connection is idle); the query rejects too.
+ */
+async function queryOn<R extends pg.QueryResultRow>(
+  client: pg.PoolClient,
+  release: (error?: Error) => void,
+  query: pg.QueryConfig,
+): Promise<pg.QueryResult<R>> {
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    return await client.query<R>(query);
+  } catch (error) {
+    if (!(error instanceof pg.DatabaseError)) broken ??= error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.off('error', onError);
+    release(broken);
+  }
+}
+
+function isPool(value: unknown): value is pg.Pool {
+  const pool = value as Partial<Record<'query' | 'connect' | 'on', unknown>> | null;
+  return typeof pool === 'object' && pool !== null && [pool.query, pool.connect, pool.on].every((f) => typeof f === 'function');
 }
 
 function toToken(row: TokenRow): StoredToken {

@@ -36,10 +36,11 @@ export function openPool(): pg.Pool {
   return new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
 }
 
-/** Drops the three tables of `tableName` (in `schema`, if given). */
+/** Drops the four tables of `tableName` (in `schema`, if given). */
 export async function dropTables(pool: pg.Pool, tableName: string, schema?: string): Promise<void> {
   const q = (name: string) => (schema === undefined ? `"${name}"` : `"${schema}"."${name}"`);
-  await pool.query(`DROP TABLE IF EXISTS ${q(tableName)}, ${q(`${tableName}_locks`)}, ${q(`${tableName}_once`)}`);
+  const tables = [tableName, `${tableName}_locks`, `${tableName}_once`, `${tableName}_sessions`];
+  await pool.query(`DROP TABLE IF EXISTS ${tables.map(q).join(', ')}`);
 }
 
 /** The contract fixture: a store on a pool of its own with a fresh table, dropped and closed afterwards. */

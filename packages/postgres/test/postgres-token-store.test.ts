@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { StoredToken } from '@threads-auth/core';
 import { describeUnavailable } from '@threads-auth/contract-tests/store';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TABLE_NAME, PostgresTokenStore, migrate, migration } from '../src/index.js';
 import { DATABASE_URL, dropTables, openPool, probePostgres, uniqueTableName } from './postgres-server.js';
@@ -14,7 +15,8 @@ function token(userId: string, sealed: string, overrides: Partial<StoredToken> =
 }
 
 describe('PostgresTokenStore options (no server needed)', () => {
-  const pool = {} as pg.Pool;
+  // A pg Pool connects on first use only: none of these tests uses it.
+  const pool = new pg.Pool({ connectionString: DATABASE_URL });
 
   it('rejects a tableName that is not a plain identifier, naming the option', () => {
     for (const tableName of ['tokens; DROP TABLE users', 'has space', '1starts_with_digit', 'quo"te', '', 'x'.repeat(44)]) {
@@ -39,8 +41,56 @@ describe('PostgresTokenStore options (no server needed)', () => {
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens" (');
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_locks" (');
     expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_once" (');
-    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "MyTokens_expires_at_idx" ON "auth"."MyTokens" (expires_at);');
+    expect(sql).toContain('CREATE TABLE IF NOT EXISTS "auth"."MyTokens_sessions" (');
+    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "MyTokens_due_idx" ON "auth"."MyTokens" (expires_at, user_id COLLATE "C");');
+    expect(sql).toContain('DROP INDEX IF EXISTS "auth"."MyTokens_expires_at_idx";');
+    expect(sql).toContain('CREATE INDEX IF NOT EXISTS "MyTokens_sessions_user_idx" ON "auth"."MyTokens_sessions" (user_id);');
     expect(migration()).toContain(`"${DEFAULT_TABLE_NAME}"`);
+  });
+
+  it('rejects a timeoutMs that is not a positive number of milliseconds, naming the option', async () => {
+    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '5000']) {
+      expect(() => new PostgresTokenStore({ pool, timeoutMs: timeoutMs as number })).toThrow(/option "timeoutMs" must be a positive number of milliseconds/);
+    }
+    expect(() => new PostgresTokenStore({ connectionString: DATABASE_URL, timeoutMs: 0 })).toThrow(TypeError);
+    await expect(migrate(pool, { timeoutMs: -1 })).rejects.toThrow(/option "timeoutMs"/);
+    expect(new PostgresTokenStore({ pool, timeoutMs: 1 })).toBeInstanceOf(PostgresTokenStore);
+  });
+
+  it('rejects an onError that is not a function, and a pool that is not a pg Pool, naming the option', () => {
+    expect(() => new PostgresTokenStore({ pool, onError: 'log' as never })).toThrow(/option "onError" must be a function/);
+    expect(() => new PostgresTokenStore({ pool: {} as pg.Pool })).toThrow(/option "pool" must be a pg Pool/);
+    expect(() => new PostgresTokenStore({ pool: 'postgres://x' as never })).toThrow(/option "pool" must be a pg Pool/);
+  });
+
+  it("listens for 'error' on a pool it is given, reports to onError, and stops listening on close()", async () => {
+    const given = new pg.Pool({ connectionString: DATABASE_URL });
+    const reported: Error[] = [];
+    const before = given.listenerCount('error');
+    const s = new PostgresTokenStore({ pool: given, onError: (error) => reported.push(error) });
+    expect(given.listenerCount('error')).toBe(before + 1);
+    const broken = new Error('Connection terminated unexpectedly');
+    // What pg-pool does when an idle client breaks; without a listener this emit would throw.
+    given.emit('error', broken);
+    expect(reported).toEqual([broken]);
+    const throwing = new PostgresTokenStore({
+      pool: given,
+      onError: () => {
+        throw new Error('a bug in onError');
+      },
+    });
+    expect(() => given.emit('error', broken)).not.toThrow();
+    await s.close();
+    await throwing.close();
+    expect(given.listenerCount('error')).toBe(before);
+    await given.end();
+  });
+
+  it('the README shows migration() exactly, comments aside', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const sql = /## Tables[\s\S]*?```sql\n([\s\S]*?)```/.exec(readme)?.[1];
+    const withoutComments = sql?.replace(/ *--[^\n]*/g, '');
+    expect(withoutComments).toBe(migration());
   });
 
   it('rejects a ttl that is not a positive number before touching the database', async () => {
@@ -117,7 +167,7 @@ if (unavailable !== undefined) {
         updated_at: 'timestamp with time zone',
       });
       const { rows } = await p1.query('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [tableName]);
-      expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_expires_at_idx`, `${tableName}_pkey`]);
+      expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_due_idx`, `${tableName}_pkey`]);
     });
 
     it('with createTable: false, expects the tables to exist and works once migrate() ran', async () => {
@@ -233,6 +283,118 @@ if (unavailable !== undefined) {
       expect((await borrowed.get('u1'))?.sealed).toBe('v1');
       await borrowed.close();
       expect((await p.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+    });
+
+    it('keeps sessions in <table>_sessions, indexed on user_id and expires_at', async () => {
+      const tableName = table();
+      const p = pool();
+      const s = store({ pool: p, tableName });
+      await s.setSession({ id: 'sess-a', userId: '17841405793187219', expiresAt: Date.now() + DAY });
+      expect(await columns(p, `${tableName}_sessions`)).toEqual({ id: 'text', user_id: 'text', expires_at: 'bigint' });
+      const { rows } = await p.query('SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [`${tableName}_sessions`]);
+      expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_sessions_exp_idx`, `${tableName}_sessions_pkey`, `${tableName}_sessions_user_idx`]);
+      expect(rows[2].indexdef).toMatch(/\(user_id\)$/);
+      const stored = await p.query(`SELECT id, user_id, expires_at FROM "${tableName}_sessions"`);
+      expect(stored.rows).toEqual([{ id: 'sess-a', user_id: '17841405793187219', expires_at: expect.any(String) }]);
+    });
+
+    it("judges session expiry by the store's now(), as it judges tokens", async () => {
+      const tableName = table();
+      let clock = Date.now();
+      const s = store({ pool: pool(), tableName, now: () => clock });
+      await s.setSession({ id: 'sess-clock', userId: 'u1', expiresAt: clock + 60_000 });
+      await s.set(token('u1', 'v1', { expiresAt: clock + 60_000 }));
+      expect((await s.getSession('sess-clock'))?.userId).toBe('u1');
+      clock += 60_000;
+      expect(await s.getSession('sess-clock')).toBeNull();
+      expect(await s.get('u1')).toBeNull();
+      clock -= 1;
+      expect(await s.getSession('sess-clock')).toEqual({ id: 'sess-clock', userId: 'u1', expiresAt: clock + 1 });
+    });
+
+    it('purges expired sessions in the background, keeping live ones', async () => {
+      const tableName = table();
+      const p = pool();
+      await migrate(p, { tableName });
+      await p.query(`INSERT INTO "${tableName}_sessions" VALUES ('old', 'u1', 1), ('live', 'u1', $1)`, [Date.now() + DAY]);
+      const s = store({ pool: p, tableName, createTable: false });
+      await s.setSession({ id: 'new', userId: 'u2', expiresAt: Date.now() + DAY });
+      await vi.waitFor(async () => {
+        const { rows } = await p.query(`SELECT id FROM "${tableName}_sessions" ORDER BY id`);
+        expect(rows.map((r) => r.id)).toEqual(['live', 'new']);
+      });
+    });
+
+    it('lists due tokens in byte order of user_id, cursor included, whatever the column collation', async () => {
+      const tableName = table();
+      const p = pool();
+      await migrate(p, { tableName });
+      // A natural-language collation orders _ a A b B; byte order is A B _ a b, the order threads-auth compares in.
+      await p.query(`ALTER TABLE "${tableName}" ALTER COLUMN user_id TYPE text COLLATE "und-x-icu"`);
+      const s = store({ pool: p, tableName, createTable: false });
+      const t = Date.now();
+      const ids = ['b', '_', 'A', 'a', 'B'];
+      for (const id of ids) await s.set(token(id, `s-${id}`, { expiresAt: t + DAY }));
+      const query = { issuedBefore: t, expiresBefore: t + 2 * DAY, expiresAfter: t, limit: 10 };
+      const bytes = [...ids].sort();
+      expect(bytes).toEqual(['A', 'B', '_', 'a', 'b']);
+      expect((await s.listDue(query)).map((r) => r.userId)).toEqual(bytes);
+      expect((await s.listDue({ ...query, after: { expiresAt: t + DAY, userId: 'B' } })).map((r) => r.userId)).toEqual(['_', 'a', 'b']);
+      const icu = await p.query(`SELECT user_id FROM "${tableName}" ORDER BY user_id`);
+      expect(icu.rows.map((r) => r.user_id)).not.toEqual(bytes);
+    });
+
+    it('answers listDue from the due index, first page and cursor page alike, with no sort', async () => {
+      const tableName = table();
+      const p = pool();
+      const s = store({ pool: p, tableName });
+      await s.get('create-tables');
+      const t = Date.now();
+      await p.query(
+        `INSERT INTO "${tableName}" (user_id, sealed, issued_at, expires_at)
+         SELECT (17841400000000000 + g)::text, 'sealed', $1::bigint - 2 * 86400000, $1::bigint + (g % 5000) * 60000
+         FROM generate_series(1, 20000) AS g`,
+        [t],
+      );
+      await p.query(`ANALYZE "${tableName}"`);
+      // The exact statements the store sends (vi.spyOn calls through), explained with their own values.
+      const seen: pg.QueryConfig[] = [];
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      const due = { issuedBefore: t, expiresBefore: t + 30 * DAY, expiresAfter: t, limit: 100 };
+      const first = await s.listDue(due);
+      const last = first[first.length - 1]!;
+      const next = await s.listDue({ ...due, after: { expiresAt: last.expiresAt, userId: last.userId } });
+      expect(next[0]!.expiresAt).toBeGreaterThanOrEqual(last.expiresAt);
+      for (const call of spy.mock.calls) {
+        const config = call[0] as unknown;
+        if (typeof config === 'object' && config !== null && /ORDER BY expires_at/.test((config as pg.QueryConfig).text)) seen.push(config as pg.QueryConfig);
+      }
+      spy.mockRestore();
+      expect(seen).toHaveLength(2);
+      for (const { text, values } of seen) {
+        const { rows } = await p.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+        const plan = JSON.stringify(rows[0]['QUERY PLAN']);
+        expect(plan).toContain(`"Index Name":"${tableName}_due_idx"`);
+        expect(plan).not.toMatch(/"Node Type":"(Incremental )?Sort"/);
+      }
+    });
+
+    it('upgrades a database made by the previous migration: adds sessions and the due index, drops the old index', async () => {
+      const tableName = table();
+      const p = pool();
+      await p.query(`CREATE TABLE "${tableName}" (user_id text PRIMARY KEY, sealed text NOT NULL, issued_at bigint NOT NULL,
+                       expires_at bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
+                     CREATE INDEX "${tableName}_expires_at_idx" ON "${tableName}" (expires_at);
+                     CREATE TABLE "${tableName}_locks" (lock_key text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL);
+                     CREATE TABLE "${tableName}_once" (used_key text PRIMARY KEY, expires_at timestamptz NOT NULL);
+                     CREATE INDEX "${tableName}_once_expires_at_idx" ON "${tableName}_once" (expires_at);
+                     INSERT INTO "${tableName}" (user_id, sealed, issued_at, expires_at) VALUES ('kept', 'v0', 1, ${Date.now() + DAY});`);
+      const s = store({ pool: p, tableName });
+      expect((await s.get('kept'))?.sealed).toBe('v0');
+      await s.setSession({ id: 'sess-up', userId: 'kept', expiresAt: Date.now() + DAY });
+      expect((await s.getSession('sess-up'))?.userId).toBe('kept');
+      const { rows } = await p.query('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [tableName]);
+      expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_due_idx`, `${tableName}_pkey`]);
     });
 
     it('retries table creation after a failed first use', async () => {

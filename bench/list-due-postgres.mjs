@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+/**
+ * What `PostgresTokenStore.listDue` costs on a million tokens: the first page, and a page 100 000 rows deep
+ * reached with the keyset cursor (beside the same page by OFFSET, which the cursor replaces), as the median of
+ * several calls, plus `EXPLAIN (ANALYZE, BUFFERS)` of the exact statements the store sent.
+ *
+ *   node bench/list-due-postgres.mjs [--rows 1000000] [--calls 21]
+ *
+ * Needs PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and a build of
+ * @threads-auth/postgres. Works in a scratch table `threads_auth_bench_<random>` (plus its _locks, _once and
+ * _sessions), dropped at the end, on failure and on Ctrl-C. Prints Markdown on stdout, progress on stderr.
+ */
+import { parseArgs } from 'node:util';
+import { PostgresTokenStore, migrate } from '@threads-auth/postgres';
+import pg from 'pg';
+import { median, table } from './lib/stats.mjs';
+
+const { values: args } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' }, calls: { type: 'string', default: '21' } },
+});
+const ROWS = Number(args.rows);
+const CALLS = Number(args.calls);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DAY = 86_400_000;
+const LIMIT = 100;
+
+const tableName = `threads_auth_bench_${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
+const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+const store = new PostgresTokenStore({ pool, tableName, createTable: false, timeoutMs: 30_000 });
+const log = (line) => process.stderr.write(`${line}\n`);
+
+// The statements the store sends, recorded on their way to pg, to EXPLAIN them exactly as sent.
+const sent = [];
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function recordingQuery(config, ...rest) {
+  if (typeof config === 'object' && config !== null && /ORDER BY expires_at/.test(config.text ?? '')) sent.push(config);
+  return query.call(this, config, ...rest);
+};
+
+let dropped = false;
+async function dropTables() {
+  if (dropped) return;
+  dropped = true;
+  const names = [tableName, `${tableName}_locks`, `${tableName}_once`, `${tableName}_sessions`];
+  await pool.query(`DROP TABLE IF EXISTS ${names.map((n) => `"${n}"`).join(', ')}`);
+}
+process.once('SIGINT', () => {
+  log('interrupted: dropping the scratch tables');
+  dropTables().finally(() => process.exit(130));
+});
+
+async function timeCalls(call) {
+  for (let i = 0; i < 3; i++) await call(); // warm-up: plan cache, buffers
+  const ms = [];
+  for (let i = 0; i < CALLS; i++) {
+    const started = performance.now();
+    await call();
+    ms.push(performance.now() - started);
+  }
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { median: median(ms), min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+async function explain(config) {
+  const { rows } = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${config.text}`, config.values);
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+const fmt = (ms) => ms.toFixed(2);
+
+try {
+  const { rows: version } = await pool.query('SHOW server_version');
+  await migrate(pool, { tableName });
+  // Load without the due index, then build it by running the migration again: that is the cost an upgrade pays.
+  await pool.query(`DROP INDEX "${tableName}_due_idx"`);
+  const now = Date.now();
+  log(`loading ${ROWS} rows into ${tableName} ...`);
+  let started = performance.now();
+  // Tokens issued over the last 60 days, each valid 60 days, expiry at whole minutes so that several users
+  // share each expiry instant (about 12 per minute at a million rows) and the cursor has ties to break.
+  await pool.query(
+    `INSERT INTO "${tableName}" (user_id, sealed, issued_at, expires_at)
+     SELECT (17841400000000000 + g)::text,
+            'v1.' || md5(g::text) || md5((g + 1)::text) || md5((g + 2)::text) || md5((g + 3)::text),
+            issued,
+            issued + 60 * 86400000::bigint
+     FROM (SELECT g, ($1::bigint - (abs(hashint4(g)::bigint) % (60 * 1440)) * 60000) / 60000 * 60000 AS issued
+           FROM generate_series(1, $2::int) AS g) AS t`,
+    [now, ROWS],
+  );
+  const loadMs = performance.now() - started;
+  started = performance.now();
+  await migrate(pool, { tableName });
+  const indexMs = performance.now() - started;
+  await pool.query(`VACUUM ANALYZE "${tableName}"`);
+  log(`loaded in ${fmt(loadMs)} ms, due index built in ${fmt(indexMs)} ms`);
+
+  // What refreshDue asks with its defaults: at least a day old, expiring within the 7-day refresh window.
+  const due = { issuedBefore: now - DAY, expiresBefore: now + 7 * DAY, expiresAfter: now, limit: LIMIT };
+  const { rows: counted } = await pool.query(
+    `SELECT count(*)::int AS n FROM "${tableName}" WHERE issued_at <= $1 AND expires_at <= $2 AND expires_at > $3`,
+    [due.issuedBefore, due.expiresBefore, due.expiresAfter],
+  );
+  const matching = counted[0].n;
+  // 100 000 rows deep, or halfway down a smaller listing (a --rows run for a quick check).
+  const DEEP = matching > 100_000 + LIMIT ? 100_000 : Math.floor(matching / 2);
+  const { rows: deepRow } = await pool.query(
+    `SELECT user_id, expires_at FROM "${tableName}" WHERE issued_at <= $1 AND expires_at <= $2 AND expires_at > $3
+     ORDER BY expires_at, user_id COLLATE "C" OFFSET $4 LIMIT 1`,
+    [due.issuedBefore, due.expiresBefore, due.expiresAfter, DEEP - 1],
+  );
+  const after = { expiresAt: Number(deepRow[0].expires_at), userId: deepRow[0].user_id };
+
+  // The cursor page must be the rows right after the cursor: the first of them is the one OFFSET lands on.
+  const page = await store.listDue({ ...due, after });
+  const { rows: byOffset } = await pool.query(
+    `SELECT user_id FROM "${tableName}" WHERE issued_at <= $1 AND expires_at <= $2 AND expires_at > $3
+     ORDER BY expires_at, user_id COLLATE "C" OFFSET $4 LIMIT $5`,
+    [due.issuedBefore, due.expiresBefore, due.expiresAfter, DEEP, LIMIT],
+  );
+  if (page.length !== LIMIT || page.map((t) => t.userId).join() !== byOffset.map((r) => r.user_id).join()) {
+    throw new Error('the cursor page does not match the OFFSET page: the listing is wrong, figures would mean nothing');
+  }
+
+  log(`timing ${CALLS} calls each ...`);
+  sent.length = 0;
+  const first = await timeCalls(() => store.listDue(due));
+  const firstSql = sent[0];
+  sent.length = 0;
+  const deep = await timeCalls(() => store.listDue({ ...due, after }));
+  const deepSql = sent[0];
+  const offset = await timeCalls(() =>
+    pool.query(`${firstSql.text.replace(/LIMIT \$4\s*$/, 'OFFSET $5 LIMIT $4')}`, [...firstSql.values, DEEP]),
+  );
+  const firstPlan = await explain(firstSql);
+  const deepPlan = await explain(deepSql);
+
+  const out = [
+    `PostgreSQL ${version[0].server_version}, ${ROWS.toLocaleString('en-US')} tokens, ${matching.toLocaleString('en-US')} of them due ` +
+      `(issued over a day ago, expiring within 7 days); limit ${LIMIT}; median of ${CALLS} calls after 3 warm-up calls, ` +
+      'wall time in the client (one round trip on loopback included).',
+    '',
+    table(
+      ['listDue', 'median ms', 'min ms', 'max ms'],
+      [
+        ['first page', fmt(first.median), fmt(first.min), fmt(first.max)],
+        [`page after row ${DEEP.toLocaleString('en-US')}, keyset cursor \`after\``, fmt(deep.median), fmt(deep.min), fmt(deep.max)],
+        [`same page by \`OFFSET ${DEEP}\` (for comparison; not what the store does)`, fmt(offset.median), fmt(offset.min), fmt(offset.max)],
+      ],
+      ['l', 'r', 'r', 'r'],
+    ),
+    '',
+    `Loading the rows took ${fmt(loadMs)} ms; building \`_due_idx\` over them (the migration on an existing table) ${fmt(indexMs)} ms.`,
+    '',
+    'First page, as the store sent it:',
+    '',
+    '```',
+    firstSql.text.replace(/\s+/g, ' ').trim(),
+    '',
+    firstPlan,
+    '```',
+    '',
+    'Cursor page:',
+    '',
+    '```',
+    deepSql.text.replace(/\s+/g, ' ').trim(),
+    '',
+    deepPlan,
+    '```',
+  ];
+  process.stdout.write(`${out.join('\n').replaceAll(tableName, 'threads_auth_bench')}\n`);
+} finally {
+  await dropTables();
+  await store.close();
+  await pool.end();
+  log(`dropped ${tableName}`);
+}
