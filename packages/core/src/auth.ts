@@ -12,6 +12,7 @@ import { ThreadsAuthError } from './errors.js';
 import { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
 import { createLifecycle, type RefreshDueResult } from './lifecycle.js';
 import { createMetaCallbacks } from './meta-callbacks.js';
+import { createPendingWrites } from './pending-writes.js';
 import { resolveOptions, type ThreadsAuthOptions } from './options.js';
 import type { Outcome } from './outcome.js';
 import { createRouter, type ThreadsAuthRequest } from './router.js';
@@ -97,8 +98,9 @@ export function toThreadsAuth(input: ThreadsAuthInput): ThreadsAuth {
  */
 export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
   const ctx = createContext(resolveOptions(options));
-  const sessions = createSessionCodec(ctx);
-  const lifecycle = createLifecycle(ctx, sessions);
+  const pending = ctx.store === undefined ? undefined : createPendingWrites(ctx.store, ctx.report);
+  const sessions = createSessionCodec(ctx, pending);
+  const lifecycle = createLifecycle(ctx, sessions, pending);
   const signIn = createSignIn(ctx, sessions, lifecycle);
   const metaCallbacks = createMetaCallbacks(ctx, lifecycle);
   const dispatch = createRouter(ctx, { sessions, lifecycle, signIn, metaCallbacks });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { boundStore } from './bounded-store.js';
 import { clientFromResolved, type ThreadsClient } from './client.js';
 import { cookieNames, setCookie, type CookieNames, type SetCookie } from './cookies.js';
 import type { ThreadsAuthError } from './errors.js';
@@ -47,13 +48,13 @@ export function createContext(opts: ResolvedOptions): AuthContext {
   return Object.freeze({
     opts,
     client: clientFromResolved(opts),
-    store: opts.store,
+    store: opts.store === undefined ? undefined : boundStore(opts.store, opts.storeTimeoutMs),
     now: opts.now,
     names: cookieNames(opts.secureCookies),
     sealers: Object.freeze({
-      state: createSealer(opts.secrets, 'state', opts.randomBytes),
-      session: createSealer(opts.secrets, 'session', opts.randomBytes),
-      store: createSealer(opts.secrets, 'store', opts.randomBytes),
+      state: createSealer(opts.secrets, 'state', opts.randomBytes, opts.clientId),
+      session: createSealer(opts.secrets, 'session', opts.randomBytes, opts.clientId),
+      store: createSealer(opts.secrets, 'store', opts.randomBytes, opts.clientId),
     }),
     cookie: (name: string, value: string, maxAge: number) => setCookie(name, value, maxAge, opts.secureCookies),
     report,
@@ -70,10 +71,10 @@ export function createContext(opts: ResolvedOptions): AuthContext {
       return redirect(302, withErrorParameter(opts.failureRedirect, error.code), cookies, error);
     },
     requireStore(method: string) {
-      if (opts.store === undefined) {
+      if (this.store === undefined) {
         throw new ThreadsAuthOptionError('store', `is required for ${method}(): configure MemoryTokenStore, RedisTokenStore or PostgresTokenStore.`);
       }
-      return opts.store;
+      return this.store;
     },
   });
 }

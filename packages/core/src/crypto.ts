@@ -40,9 +40,12 @@ export function hmacSha256(key: string | Uint8Array, data: string): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }
 
-/** A 256-bit key derived from `secret` for `purpose` (HKDF-SHA256). */
-export function deriveKey(secret: string, purpose: KeyPurpose): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'threads-auth', `threads-auth/${purpose}/v1`, 32));
+/**
+ * A 256-bit key derived from `secret` for `purpose` (HKDF-SHA256). `binding` (the app's client id) goes into the
+ * derivation, so two apps that share a `secret` cannot read each other's cookies or stored tokens.
+ */
+export function deriveKey(secret: string, purpose: KeyPurpose, binding = ''): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'threads-auth', `threads-auth/${purpose}/v2/${binding}`, 32));
 }
 
 const IV_BYTES = 12;

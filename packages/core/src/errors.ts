@@ -30,6 +30,8 @@ export const THREADS_AUTH_ERROR_CODES = [
   'unauthenticated',
   'insufficient_scope',
   'payload_too_large',
+  'request_timeout',
+  'store_unavailable',
 ] as const;
 
 /** A code from {@link THREADS_AUTH_ERROR_CODES}. */
@@ -73,6 +75,8 @@ export const ERROR_TABLE: Readonly<Record<ThreadsAuthErrorCode, ErrorTableEntry>
   unauthenticated: { status: 401, message: 'Sign in with Threads to continue.' },
   insufficient_scope: { status: 403, message: 'The Threads permissions granted do not allow this.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  request_timeout: { status: 408, message: 'The request body did not arrive in time.' },
+  store_unavailable: { status: 503, message: 'Sign-in is temporarily unavailable. Please try again in a moment.' },
 });
 
 /** Meta's own description of a failure, from whichever of its three error-body shapes it used. */
@@ -92,6 +96,13 @@ export interface MetaErrorDetails {
   /** The HTTP status Meta answered with. */
   readonly httpStatus?: number;
 }
+
+/** Headers the answer to some codes must carry: when to come back, and that a half-read body ends the connection. */
+const ERROR_HEADERS: Partial<Record<ThreadsAuthErrorCode, Readonly<Record<string, string>>>> = Object.freeze({
+  store_unavailable: Object.freeze({ 'retry-after': '5' }),
+  request_timeout: Object.freeze({ connection: 'close' }),
+  payload_too_large: Object.freeze({ connection: 'close' }),
+});
 
 /** Options for {@link ThreadsAuthError}. */
 export interface ThreadsAuthErrorOptions {
@@ -133,6 +144,11 @@ export class ThreadsAuthError extends Error {
   readonly step: ThreadsStep | undefined;
   /** Meta's error details, when Meta answered with an error body. */
   readonly meta: MetaErrorDetails | undefined;
+  /**
+   * Response headers the error's answer must carry (`Retry-After` on a 503), for frameworks that read
+   * `err.headers` (Express's and Koa's default error handlers do).
+   */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(code: ThreadsAuthErrorCode, options: ThreadsAuthErrorOptions = {}) {
     const entry = ERROR_TABLE[code];
@@ -143,6 +159,7 @@ export class ThreadsAuthError extends Error {
     this.safeMessage = entry.message;
     this.step = options.step;
     this.meta = options.meta;
+    this.headers = ERROR_HEADERS[code];
   }
 }
 

@@ -7,17 +7,19 @@
  */
 import { BoundedMap } from './bounded-map.js';
 import type { AuthContext } from './context.js';
-import { isThreadsAuthError, type ThreadsAuthError } from './errors.js';
+import { ThreadsAuthError, isThreadsAuthError } from './errors.js';
 import type { RevocationReason } from './options.js';
 import { pass, type PassOutcome } from './outcome.js';
+import type { PendingWrites } from './pending-writes.js';
 import { refreshLongLivedToken } from './refresh.js';
-import { toSession, type Session, type SessionCodec } from './session.js';
+import { toSession, type Active, type Session, type SessionCodec } from './session.js';
 import type { ReleaseLock } from './store.js';
 import { MIN_REFRESH_AGE_MS } from './threads.js';
 import type { ThreadsToken, TokenRecord } from './token.js';
 
 const TRANSIENT_BACKOFF_MS = 60_000;
-const RECENT_REFRESH_MS = 60_000;
+/** A due token with at least this much life beyond the upstream bound is refreshed in the background. */
+const BACKGROUND_MARGIN_MS = 60_000;
 
 /** What a refresh came to. */
 export type RefreshResult =
@@ -40,9 +42,17 @@ export interface RefreshDueResult {
 export interface Lifecycle {
   /** True when `record` may and should be refreshed at `at`: at least 24 h old and within `refreshWindow`. */
   isDue(record: TokenRecord, at: number): boolean;
-  /** What a request carrying `session` (from the cookie `value`) continues with: refreshed first when due. */
-  attach(value: string, session: Session): PassOutcome | Promise<PassOutcome>;
-  /** Keeps a new token where the instance keeps tokens (the store; nothing to do in cookie mode). */
+  /**
+   * What a request carrying `active` continues with at `at`. A due token that stays valid for longer than an
+   * upstream call can take is served at once and refreshed in the background (requests share the refresh);
+   * only a token about to expire waits for its refresh. The cookie is re-issued when it rolls (daily) or
+   * carries a refreshed token.
+   */
+  attach(active: Active, at: number): PassOutcome | Promise<PassOutcome>;
+  /**
+   * Keeps a new token where the instance keeps tokens (the store; nothing to do in cookie mode). A write the
+   * store refuses is kept in memory and retried, never lost; it still rejects, so that a login can say so.
+   */
   save(record: TokenRecord): Promise<void>;
   /** Forgets the user's token (store) and tells `onTokenRevoked`. Resolves whether a token was stored. */
   forget(userId: string, reason: RevocationReason): Promise<boolean>;
@@ -51,20 +61,26 @@ export interface Lifecycle {
 }
 
 /** Builds the lifecycle. */
-export function createLifecycle(ctx: AuthContext, sessions: SessionCodec): Lifecycle {
+export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pending: PendingWrites | undefined): Lifecycle {
   const { store, now, opts, client } = ctx;
+  const upstreamBoundMs = opts.timeoutMs * opts.attempts + opts.retryDelayMs * 4;
   const inflight = new Map<string, Promise<RefreshResult>>();
-  /** Cookie mode: old token → its refresh, for requests still carrying the old cookie when the refresh ended. */
-  const refreshedRecently = new BoundedMap<string, { readonly until: number; readonly result: RefreshResult }>();
   const backoffUntil = new BoundedMap<string, number>();
 
   const isDue = (record: TokenRecord, at: number) => at - record.issuedAt >= MIN_REFRESH_AGE_MS && record.expiresAt - at <= opts.refreshWindow;
   const keyOf = (session: Session) => (store === undefined ? `t:${session.record.accessToken}` : `u:${session.record.userId}`);
 
   async function forget(userId: string, reason: RevocationReason): Promise<boolean> {
-    const existed = store === undefined ? false : await store.delete(userId);
+    pending?.drop(userId);
+    const [existed] = await Promise.all([store === undefined ? false : store.delete(userId), sessions.revoke(userId, now())]);
     await ctx.runHook(() => opts.hooks.onTokenRevoked?.({ userId, reason }));
     return existed;
+  }
+
+  /** Writes `record` to the store (a failed write is kept and retried); `true` when the store took it. */
+  async function write(record: TokenRecord): Promise<boolean> {
+    if (store === undefined) return true;
+    return pending!.write(sessions.toStored(record));
   }
 
   /** Refreshes `current` once per process (and, with a store that locks, once across instances). */
@@ -72,15 +88,13 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec): Lifec
     const key = keyOf(current);
     const running = inflight.get(key);
     if (running !== undefined) return running;
-    const recent = refreshedRecently.get(key);
-    if (recent !== undefined && recent.until > now()) return Promise.resolve(recent.result);
     const retryAt = backoffUntil.get(key);
     if (retryAt !== undefined && retryAt > now()) return Promise.resolve({ status: 'kept', session: current });
     const promise = underLock(current, key)
       .then((result) => {
-        // A page's parallel requests that arrive just after the refresh still carry the old cookie: hand them
-        // the same new token instead of asking Meta again.
-        if (store === undefined && result.status === 'refreshed') refreshedRecently.set(key, { until: now() + RECENT_REFRESH_MS, result });
+        // Cookie mode: requests that still carry the old cookie (a page's parallel requests, the next visit)
+        // get the new token and a cookie that carries it, instead of asking Meta again.
+        if (store === undefined && result.status === 'refreshed') sessions.supersede(current.record, result.session);
         return result;
       })
       .finally(() => inflight.delete(key));
@@ -98,8 +112,7 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec): Lifec
     try {
       if (store === undefined) return await refreshNow(current, key);
       // Under the lock, read past any cache: another instance may have refreshed since this request read the token.
-      const stored = await store.get(current.record.userId, { consistent: true });
-      const latest = stored === null ? undefined : sessions.open(stored);
+      const latest = await sessions.read(current.record.userId, true);
       if (latest === undefined) return { status: 'revoked' };
       if (!isDue(latest.record, now())) return { status: 'current', session: latest };
       return await refreshNow(latest, key);
@@ -115,7 +128,8 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec): Lifec
       const at = now();
       const record: TokenRecord = { ...latest.record, accessToken, issuedAt: at, expiresAt: at + expiresIn * 1000 };
       const next = toSession(record);
-      if (store !== undefined) await store.set(sessions.toStored(record));
+      // Threads has issued it: from here on it is never lost. A failed write is kept, served and retried.
+      await write(record);
       backoffUntil.delete(key);
       await ctx.runHook(() => opts.hooks.onTokenRefreshed?.(next.token, latest.token));
       return { status: 'refreshed', session: next };
@@ -130,23 +144,42 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec): Lifec
     }
   }
 
-  async function renew(value: string, current: Session): Promise<PassOutcome> {
-    const result = await refresh(current);
-    switch (result.status) {
-      case 'revoked':
-        sessions.drop(value);
-        return sessions.signedOut;
-      case 'refreshed':
-        // Cookie mode: the new token travels in a re-sealed cookie. Store mode: the reference is unchanged.
-        return store === undefined ? pass(result.session.token, [sessions.issue(result.session.record)]) : result.session.pass;
-      default:
-        return result.session.pass;
-    }
+  /** `session` for the request of `active`, with the cookie re-issued when it rolls or must carry a new token. */
+  function continueWith(active: Active, session: Session, at: number): PassOutcome {
+    // Cookie mode: a refreshed token travels in a re-sealed cookie. Store mode: the reference is unchanged.
+    const carriesNewToken = store === undefined && session !== active.session;
+    if (!carriesNewToken && !sessions.due(active.carried, at)) return session.pass;
+    return pass(session.token, [sessions.renew(active, session.record, at)]);
+  }
+
+  async function refreshInPath(active: Active, at: number): Promise<PassOutcome> {
+    const result = await refresh(active.session);
+    if (result.status === 'revoked') return sessions.signedOut;
+    return continueWith(active, result.session, at);
+  }
+
+  function attach(active: Active, at: number): PassOutcome | Promise<PassOutcome> {
+    const current = active.session;
+    if (current.stale && store !== undefined) resealStored(current);
+    if (!isDue(current.record, at)) return continueWith(active, current, at);
+    if (current.record.expiresAt - at <= upstreamBoundMs + BACKGROUND_MARGIN_MS) return refreshInPath(active, at);
+    // Valid for hours: serve it now, refresh behind the request (concurrent requests share the one refresh).
+    refresh(current).catch((error: unknown) => ctx.report(error));
+    return continueWith(active, current, at);
+  }
+
+  /** A stored token sealed with an older secret is written again with the current one (once per process). */
+  const resealed = new BoundedMap<string, true>();
+  function resealStored(session: Session): void {
+    const key = session.record.userId;
+    if (resealed.has(key)) return;
+    resealed.set(key, true);
+    write(session.record).catch((error: unknown) => ctx.report(error));
   }
 
   async function getToken(userId: string): Promise<ThreadsToken | null> {
-    const stored = await ctx.requireStore('getToken').get(userId);
-    const current = stored === null ? undefined : sessions.open(stored);
+    ctx.requireStore('getToken');
+    const current = await sessions.read(userId);
     if (current === undefined || current.record.expiresAt <= now()) return null;
     if (!isDue(current.record, now())) return current.token;
     const result = await refresh(current);
@@ -186,9 +219,11 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec): Lifec
 
   return {
     isDue,
-    attach: (value, session) => (isDue(session.record, now()) ? renew(value, session) : session.pass),
-    save: async (record) => {
-      if (store !== undefined) await store.set(sessions.toStored(record));
+    attach,
+    async save(record) {
+      if (store !== undefined && !(await write(record))) {
+        throw new ThreadsAuthError('store_unavailable', { message: 'token store: the new token could not be written; it is kept in memory and retried' });
+      }
     },
     forget,
     getToken,

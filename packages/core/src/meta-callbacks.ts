@@ -32,13 +32,17 @@ export interface MetaCallbacks {
 }
 
 const NONCE_HEX = 16;
+/** A signed request older than this (seconds) is refused: Meta sends it when the user acts, not a day later. */
+export const SIGNED_REQUEST_MAX_AGE_S = 24 * 60 * 60;
+/** How far in the future `issued_at` may be (clock skew), seconds. */
+const SIGNED_REQUEST_MAX_SKEW_S = 5 * 60;
 
 /**
  * Confirmation codes, verifiable without storing them: 16 hex characters of randomness and 16 of an HMAC keyed
  * with a key derived for this purpose from each secret (so rotation keeps earlier codes verifiable).
  */
-function confirmationCodes(secrets: readonly string[]) {
-  const keys = secrets.map((secret) => deriveKey(secret, 'deletion'));
+function confirmationCodes(secrets: readonly string[], binding: string) {
+  const keys = secrets.map((secret) => deriveKey(secret, 'deletion', binding));
   const tag = (key: Uint8Array, nonce: string) => hmacSha256(key, `threads-auth/deletion/${nonce}`).subarray(0, 8);
   return {
     create(random: Uint8Array): string {
@@ -57,22 +61,31 @@ function confirmationCodes(secrets: readonly string[]) {
 /** Builds Meta's callbacks. */
 export function createMetaCallbacks(ctx: AuthContext, lifecycle: Lifecycle): MetaCallbacks {
   const { opts } = ctx;
-  const codes = confirmationCodes(opts.secrets);
+  const codes = confirmationCodes(opts.secrets, opts.clientId);
 
-  async function readForm(request: MetaCallbackRequest): Promise<Readonly<Record<string, unknown>> | ThreadsAuthError> {
-    const body = request.body === undefined ? request.parsedBody : await readRequestBody(request.body, request.parsedBody);
+  /** The form's fields, whatever body parser (if any) ran first. @throws {ThreadsAuthError} */
+  async function readForm(request: MetaCallbackRequest): Promise<Readonly<Record<string, unknown>>> {
+    const body = request.body === undefined ? request.parsedBody : await readRequestBody(request.body, request.parsedBody, { timeoutMs: opts.bodyTimeoutMs });
     if (body === undefined || body === null) return {};
-    if (typeof body !== 'string') return typeof body === 'object' ? (body as Readonly<Record<string, unknown>>) : {};
-    if (body.length > FORM_BODY_LIMIT) return new ThreadsAuthError('payload_too_large');
-    return Object.fromEntries(new URLSearchParams(body));
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+      if (text.length > FORM_BODY_LIMIT) throw new ThreadsAuthError('payload_too_large');
+      return Object.fromEntries(new URLSearchParams(text));
+    }
+    return typeof body === 'object' ? (body as Readonly<Record<string, unknown>>) : {};
   }
 
   /** The verified user id of the request's `signed_request`, or the outcome that refuses it. */
   async function verifiedUser(request: MetaCallbackRequest): Promise<string | Outcome> {
-    const form = await readForm(request);
-    if (form instanceof ThreadsAuthError) return ctx.failure(form, NO_COOKIES);
     try {
-      return verifySignedRequest(form['signed_request'], opts.clientSecret).userId;
+      const form = await readForm(request);
+      const { userId, issuedAt } = verifySignedRequest(form['signed_request'], opts.clientSecret);
+      // A signed request is a bearer credential: one captured and replayed later must not delete anything.
+      const age = issuedAt === undefined ? Number.POSITIVE_INFINITY : ctx.now() / 1000 - issuedAt;
+      if (!(age <= SIGNED_REQUEST_MAX_AGE_S && age >= -SIGNED_REQUEST_MAX_SKEW_S)) {
+        throw new ThreadsAuthError('invalid_signed_request', { message: `signed_request issued_at is ${issuedAt === undefined ? 'missing' : 'outside the accepted window (24 h)'}` });
+      }
+      return userId;
     } catch (error) {
       if (isThreadsAuthError(error)) return ctx.failure(error, NO_COOKIES);
       throw error;

@@ -44,7 +44,12 @@ export interface ThreadsAuthOptions {
   readonly secret: string | readonly string[];
   /** Permissions to request; `threads_basic` is always included. */
   readonly scopes?: readonly string[];
-  /** Where the routes are mounted. Default `/auth/threads`. */
+  /**
+   * Where the login, logout and Meta callback routes live: the full path the app receives, mount prefix
+   * included (`app.use('/api', …)`, Nest's `setGlobalPrefix('api')`). Default: derived from `redirectUri`
+   * (its path without the final `/callback`), else `/auth/threads`. The callback route is always exactly
+   * `redirectUri`'s path.
+   */
   readonly basePath?: string;
   /** The authorization window. Default `https://www.threads.com/oauth/authorize`. */
   readonly authorizationUrl?: string;
@@ -65,6 +70,16 @@ export interface ThreadsAuthOptions {
   readonly store?: TokenStore;
   /** Refresh a token when it is within this many ms of expiry (and at least 24 h old). Default 7 days. */
   readonly refreshWindow?: number;
+  /**
+   * A session ends after this many ms without a request (rolling: each day of use renews it; the cookie is
+   * re-issued at most once a day). Default 30 days. Also the bound on how long a copied cookie stays usable in
+   * cookie mode, where a logout cannot reach other copies.
+   */
+  readonly sessionMaxAge?: number;
+  /** Bound on every token-store call, in ms; a store that does not answer in time is a 503. Default 3 000. */
+  readonly storeTimeoutMs?: number;
+  /** Bound on reading a Meta callback's body, in ms; a slower body is cut off with 408. Default 10 000. */
+  readonly bodyTimeoutMs?: number;
   /** The clock, in ms since the epoch. Default `Date.now`. */
   readonly now?: () => number;
   /** The fetch used to call Meta. Default the global `fetch`. */
@@ -116,6 +131,11 @@ export interface ResolvedOptions extends ResolvedClientOptions {
   readonly failureRedirect: string | undefined;
   readonly store: TokenStore | undefined;
   readonly refreshWindow: number;
+  readonly sessionMaxAge: number;
+  readonly storeTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  /** The callback route: exactly `redirectUri`'s path. */
+  readonly callbackPath: string;
   readonly now: () => number;
   readonly randomBytes: (size: number) => Uint8Array;
   readonly secureCookies: boolean;
@@ -156,6 +176,12 @@ function positiveInteger(name: string, value: unknown, fallback: number, max: nu
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
     throw new ThreadsAuthOptionError(name, `must be a positive integer of at most ${max}; got ${String(value)}.`);
   }
+  return value;
+}
+
+function atLeast(name: string, value: number, min: number): number {
+  // Sessions are renewed at most once a day, so a shorter lifetime could end an active session.
+  if (value < min) throw new ThreadsAuthOptionError(name, `must be at least ${min} ms (2 days); got ${value}.`);
   return value;
 }
 
@@ -222,14 +248,23 @@ export function resolveOptions(options: ThreadsAuthOptions): ResolvedOptions {
     throw new ThreadsAuthOptionError('secret', 'must be a string of at least 32 characters (or an array of them); generate one with `openssl rand -base64 32`.');
   }
 
-  const basePath = raw['basePath'] ?? '/auth/threads';
+  const callbackPath = client.redirectUri.pathname;
+  const derived = /^((?:\/[A-Za-z0-9._~-]+)+)\/callback\/?$/.exec(callbackPath)?.[1];
+  const basePath = raw['basePath'] ?? derived ?? '/auth/threads';
   if (typeof basePath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) {
     throw new ThreadsAuthOptionError('basePath', 'must be a path such as "/auth/threads" (leading "/", no trailing "/").');
+  }
+  if (derived !== undefined && derived !== basePath) {
+    throw new ThreadsAuthOptionError(
+      'basePath',
+      `is "${basePath}" but redirectUri's path is "${callbackPath}": the login would live under ${basePath} and the callback under ${derived}. ` +
+        `Remove basePath (it is derived from redirectUri) or make redirectUri end in "${basePath}/callback" (and register that URL in the App Dashboard).`,
+    );
   }
 
   const store = raw['store'] as TokenStore | undefined;
   if (store !== undefined) {
-    for (const method of ['get', 'set', 'delete', 'listDue'] as const) {
+    for (const method of ['get', 'set', 'delete', 'listDue', 'setSession', 'getSession', 'deleteSession', 'deleteSessions'] as const) {
       if (typeof (store as unknown as Record<string, unknown>)[method] !== 'function') {
         throw new ThreadsAuthOptionError('store', `must implement TokenStore (missing ${method}()); use MemoryTokenStore, RedisTokenStore or PostgresTokenStore.`);
       }
@@ -245,6 +280,10 @@ export function resolveOptions(options: ThreadsAuthOptions): ResolvedOptions {
     failureRedirect: redirectTarget('failureRedirect', raw['failureRedirect'], undefined),
     store,
     refreshWindow: positiveInteger('refreshWindow', raw['refreshWindow'], 7 * DAY, 59 * DAY),
+    sessionMaxAge: atLeast('sessionMaxAge', positiveInteger('sessionMaxAge', raw['sessionMaxAge'], 30 * DAY, 400 * DAY), 2 * DAY),
+    storeTimeoutMs: positiveInteger('storeTimeoutMs', raw['storeTimeoutMs'], 3_000, 60_000),
+    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', raw['bodyTimeoutMs'], 10_000, 120_000),
+    callbackPath,
     now: optionalFunction<() => number>('now', raw['now']) ?? Date.now,
     randomBytes: optionalFunction<(size: number) => Uint8Array>('randomBytes', raw['randomBytes']) ?? nodeRandomBytes,
     secureCookies: client.redirectUri.protocol === 'https:',

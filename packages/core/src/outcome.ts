@@ -87,7 +87,7 @@ export function errorOutcome(error: ThreadsAuthError, cookies: readonly SetCooki
   return {
     type: 'error',
     status: error.status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_STORE },
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_STORE, ...error.headers },
     body: error.safeMessage,
     error,
     cookies,

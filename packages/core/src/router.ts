@@ -11,8 +11,9 @@ import { readCookie } from './cookies.js';
 import type { RequestBodyStream } from './form-body.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { MetaCallbacks } from './meta-callbacks.js';
-import { ANONYMOUS, methodNotAllowed, type Outcome, type PassOutcome } from './outcome.js';
-import type { Session, SessionCodec } from './session.js';
+import { isThreadsAuthError } from './errors.js';
+import { ANONYMOUS, errorOutcome, methodNotAllowed, type Outcome, type PassOutcome } from './outcome.js';
+import type { Active, SessionCodec } from './session.js';
 import type { SignIn } from './sign-in.js';
 
 /** A request, as plain data. Adapters build it from their framework's request. */
@@ -68,32 +69,40 @@ function header(headers: ThreadsAuthRequest['headers'], name: string): string | 
   return typeof value === 'string' ? value : value?.[0];
 }
 
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-/** The route `url`'s path names under `basePath` (query excluded), or `undefined` for an app route. */
-export function routeOf(basePath: string, url: string, pathEnd: number): Route | undefined {
+/**
+ * The route `url`'s path names (query excluded), or `undefined` for an app route: the callback is exactly
+ * `callbackPath` (`redirectUri`'s path); the others are `{basePath}/{name}`.
+ */
+export function routeOf(basePath: string, callbackPath: string, url: string, pathEnd: number): Route | undefined {
+  if (pathEnd === callbackPath.length && url.startsWith(callbackPath)) return 'callback';
   if (pathEnd <= basePath.length || !url.startsWith(basePath) || url.charCodeAt(basePath.length) !== 47) return undefined;
   const name = url.slice(basePath.length + 1, pathEnd);
-  return Object.hasOwn(ROUTES, name) ? (name as Route) : undefined;
+  return name !== 'callback' && Object.hasOwn(ROUTES, name) ? (name as Route) : undefined;
 }
 
 /** Builds the instance's dispatch. */
 export function createRouter(ctx: AuthContext, parts: RouterParts): Dispatch {
   const { sessions, lifecycle, signIn, metaCallbacks } = parts;
-  const { basePath } = ctx.opts;
-  const { names } = ctx;
+  const { basePath, callbackPath } = ctx.opts;
+  const { names, now } = ctx;
 
-  const continueWith = (value: string, session: Session | null): PassOutcome | Promise<PassOutcome> =>
-    session === null ? sessions.signedOut : lifecycle.attach(value, session);
+  const continueWith = (active: Active | null, at: number): PassOutcome | Promise<PassOutcome> =>
+    active === null ? sessions.signedOut : lifecycle.attach(active, at);
 
-  /** An app request: the session's token, refreshed first when due. */
+  /** An app request: the session's token, refreshed when due. The clock is read once. */
   function app(request: ThreadsAuthRequest): Outcome | Promise<Outcome> {
     const value = readCookie(request.headers['cookie'], names.session);
     if (value === undefined) return ANONYMOUS;
-    const session = sessions.resolve(value);
-    return isPromise(session) ? session.then((s) => continueWith(value, s)) : continueWith(value, session);
+    const at = now();
+    const active = sessions.resolve(value, at);
+    return active instanceof Promise ? active.then((a) => continueWith(a, at)).catch(storeDown) : continueWith(active, at);
+  }
+
+  /** A store that fails or stalls is answered here, 503 with Retry-After, and reported: not an app crash. */
+  function storeDown(error: unknown): Outcome {
+    if (!isThreadsAuthError(error) || error.code !== 'store_unavailable') throw error;
+    ctx.report(error);
+    return errorOutcome(error);
   }
 
   function route(request: ThreadsAuthRequest, name: Route, queryString: string): Outcome | Promise<Outcome> {
@@ -102,11 +111,15 @@ export function createRouter(ctx: AuthContext, parts: RouterParts): Dispatch {
     const cookies = request.headers['cookie'];
     switch (name) {
       case 'login':
-        return signIn.login(new URLSearchParams(queryString));
+        return signIn.login(new URLSearchParams(queryString), readCookie(cookies, names.state));
       case 'callback':
         return signIn.callback(new URLSearchParams(queryString), readCookie(cookies, names.state));
       case 'logout':
-        return signIn.logout({ origin: header(request.headers, 'origin'), fetchSite: header(request.headers, 'sec-fetch-site') });
+        return signIn.logout({
+          origin: header(request.headers, 'origin'),
+          fetchSite: header(request.headers, 'sec-fetch-site'),
+          session: readCookie(cookies, names.session),
+        });
       case 'deauthorize':
         return metaCallbacks.deauthorize(request);
       case 'delete':
@@ -123,7 +136,7 @@ export function createRouter(ctx: AuthContext, parts: RouterParts): Dispatch {
       const url = request.url;
       const q = url.indexOf('?');
       const pathEnd = q === -1 ? url.length : q;
-      const name = routeOf(basePath, url, pathEnd);
+      const name = routeOf(basePath, callbackPath, url, pathEnd);
       return name === undefined ? app(request) : route(request, name, q === -1 ? '' : url.slice(q + 1));
     } catch (error) {
       return Promise.reject(error);

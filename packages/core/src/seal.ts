@@ -28,11 +28,12 @@ export interface Sealer {
 }
 
 /**
- * Creates a {@link Sealer} for `purpose`. The first secret seals; every secret unseals, so a secret can be
+ * Creates a {@link Sealer} for `purpose`, bound to `binding` (the app's client id: another app with the same
+ * secret cannot unseal what this one sealed). The first secret seals; every secret unseals, so a secret can be
  * rotated by prepending the new one.
  */
-export function createSealer(secrets: readonly string[], purpose: SealPurpose, randomBytes: RandomBytes): Sealer {
-  const keys = secrets.map((secret) => deriveKey(secret, purpose));
+export function createSealer(secrets: readonly string[], purpose: SealPurpose, randomBytes: RandomBytes, binding = ''): Sealer {
+  const keys = secrets.map((secret) => deriveKey(secret, purpose, binding));
   const sealingKey = keys[0]!;
   const open = (sealed: string) => {
     if (sealed.length < 40 || sealed.length > 8192) return undefined;

@@ -1,32 +1,61 @@
 /**
- * The session codec: what a session cookie designates, and what the store keeps for a token.
+ * The session codec: what a session cookie carries, what the store keeps for a token, and when a session ends.
  *
- * Cookie mode: the session cookie is the token record, sealed. Store mode: it is a sealed reference `{u}` to
- * the user's record in the store, and the store keeps the token sealed with a key of its own. Both are cached
- * by their sealed value, so a request carrying a known cookie costs a map lookup, not a decryption.
- * Resolving never refreshes and never writes: it says what the request carries, and the lifecycle decides.
+ * Every login starts a session with a random id. Cookie mode: the cookie is the token record plus the session
+ * (id, start, last renewal), sealed. Store mode: the cookie is a sealed reference (user, session id, start,
+ * renewal) and the store keeps one session record per login beside the user's sealed token. A session ends at
+ * logout, after `sessionMaxAge` without use, when its user is revoked, or when its token dies. Sealed values
+ * are cached by value, so a request carrying a known cookie costs a map lookup, not a decryption. Resolving
+ * never refreshes and never writes: it says what the request carries, and the lifecycle decides.
  *
  * @module
  */
 import { BoundedMap } from './bounded-map.js';
 import type { AuthContext } from './context.js';
 import type { SetCookie } from './cookies.js';
+import { base64url } from './crypto.js';
 import { pass, type PassOutcome } from './outcome.js';
+import type { PendingWrites } from './pending-writes.js';
 import type { StoredToken } from './store.js';
 import { toThreadsToken, type ThreadsToken, type TokenRecord } from './token.js';
+
+const DAY = 24 * 60 * 60 * 1000;
 
 /** A token known in memory, with the outcome of a request that carries it and needs nothing done. */
 export interface Session {
   readonly record: TokenRecord;
   readonly token: ThreadsToken;
-  /** Built once, shared by every request that carries this session. */
+  /** Built once, shared by every request that carries this token and needs nothing done. */
   readonly pass: PassOutcome;
+  /** Unsealed with an older secret than the first: re-seal it with the current one. */
+  readonly stale: boolean;
+}
+
+/** What one session cookie carries, besides the token. */
+export interface Carried {
+  readonly userId: string;
+  /** The session's random id. */
+  readonly id: string;
+  /** When the session started (ms): a revocation ends every session started before it. */
+  readonly startedAt: number;
+  /** When the cookie was last (re-)issued (ms): the session ends `sessionMaxAge` after it. */
+  readonly renewedAt: number;
+  /** Sealed with an older secret than the first. */
+  readonly stale: boolean;
+  /** Cookie mode: the token the cookie holds. */
+  readonly session: Session | undefined;
+}
+
+/** A request's live session: what its cookie carries and its token. */
+export interface Active {
+  readonly carried: Carried;
+  readonly session: Session;
 }
 
 /** A {@link Session} for `record`. */
-export function toSession(record: TokenRecord): Session {
+export function toSession(record: TokenRecord, stale = false): Session {
   const token = toThreadsToken(record);
-  return { record, token, pass: pass(token) };
+  return { record, token, pass: pass(token), stale };
 }
 
 /** True when an unsealed value has the shape of a {@link TokenRecord}. */
@@ -41,15 +70,29 @@ export function isTokenRecord(value: unknown): value is TokenRecord {
 /** The session codec of one instance. */
 export interface SessionCodec {
   /**
-   * What the session cookie `value` carries, without refreshing: the session, `null` when it designates
-   * nothing valid any more (forged, expired, forgotten: clear the cookie), or a promise of either when the
-   * store must be read. Synchronous whenever the answer is in memory (the store's `peek` included).
+   * The live session the cookie `value` carries at `at`, without refreshing: `null` when it carries none any
+   * more (forged, ended, revoked, idle past `sessionMaxAge`, token expired: clear the cookie), or a promise of
+   * either when the store must be read. Synchronous whenever the answer is in memory.
    */
-  resolve(value: string): Session | null | Promise<Session | null>;
-  /** The session cookie for `record` (cookie mode: the sealed record; store mode: a sealed reference). */
-  issue(record: TokenRecord): SetCookie;
-  /** Forgets what `value` designated, so that the next request with it is resolved afresh. */
-  drop(value: string): void;
+  resolve(value: string, at: number): Active | null | Promise<Active | null>;
+  /** Starts a session for a new login: the store's session record, then the cookie. */
+  start(record: TokenRecord, at: number): Promise<SetCookie>;
+  /**
+   * The re-issued cookie of `active` carrying `record` (its token, or a refreshed one), renewed at `at`; in store
+   * mode the session record is renewed too, in the background.
+   */
+  renew(active: Active, record: TokenRecord, at: number): SetCookie;
+  /** True when `active`'s cookie should be re-issued now (a day since the last, or sealed with an older secret). */
+  due(carried: Carried, at: number): boolean;
+  /** Ends the session the cookie `value` carries (logout). */
+  end(value: string): Promise<void>;
+  /** Ends every session of `userId` started up to `at`. */
+  revoke(userId: string, at: number): Promise<void>;
+  /**
+   * Cookie mode: `next` replaces `previous` (a refresh). A cookie still carrying `previous` resolves to `next` from
+   * now on (in this process, while `next` lives), and is re-issued carrying it.
+   */
+  supersede(previous: TokenRecord, next: Session): void;
   /** The pass outcome that clears the session cookie. */
   readonly signedOut: PassOutcome;
   /** The `Set-Cookie` that clears the session cookie. */
@@ -58,65 +101,169 @@ export interface SessionCodec {
   toStored(record: TokenRecord): StoredToken;
   /** The session a stored record holds, or `undefined` when it cannot be unsealed or names another user. */
   open(stored: StoredToken): Session | undefined;
+  /** The user's token: a write still pending in this process, else the store's. */
+  read(userId: string, consistent?: boolean): Promise<Session | undefined>;
 }
 
-/** Builds the codec. */
-export function createSessionCodec(ctx: AuthContext): SessionCodec {
-  const { store, now, sealers, names } = ctx;
-  /** Session cookie value → what it unseals to (a session in cookie mode, a user id in store mode). */
-  const cookieCache = new BoundedMap<string, Session | string>();
+/** Sealed cookie fields: cookie mode `{k, s, i, r}`, store mode `{u, s, i, r}`. */
+interface CookieFields {
+  readonly k?: unknown;
+  readonly u?: unknown;
+  readonly s?: unknown;
+  readonly i?: unknown;
+  readonly r?: unknown;
+}
+
+/** A Map of time-stamped keys kept for `ttl` ms: entries older than that are pruned as new ones arrive. */
+class Recent<K> {
+  readonly #at = new Map<K, number>();
+  constructor(private readonly ttl: number) {}
+  add(key: K, at: number): void {
+    this.#at.delete(key);
+    this.#at.set(key, at);
+    for (const [k, t] of this.#at) {
+      if (t > at - this.ttl) break;
+      this.#at.delete(k);
+    }
+  }
+  get(key: K): number | undefined {
+    return this.#at.get(key);
+  }
+}
+
+/** Builds the codec. `pending` holds token writes the store has not taken yet. */
+export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | undefined): SessionCodec {
+  const { store, sealers, names, opts } = ctx;
+  const maxAge = opts.sessionMaxAge;
+  /** Session cookie value → what it carries. */
+  const cookieCache = new BoundedMap<string, Carried & { active?: Active }>();
   /** Sealed store value → session. */
   const storedCache = new BoundedMap<string, Session>();
+  /** Cookie mode: a refreshed token → its successor, for cookies that still carry it. */
+  const superseded = new BoundedMap<string, { readonly next: Session; readonly until: number }>();
+  /** Users revoked (deauthorize, delete, revoke, a dead token) → when: sessions started before are refused. */
+  const revokedAt = new Recent<string>(maxAge);
+  /** Sessions ended by a logout in this process → when. */
+  const ended = new Recent<string>(maxAge);
   const clear = ctx.cookie(names.session, '', 0);
   const signedOut: PassOutcome = Object.freeze({ type: 'pass', token: undefined, cookies: Object.freeze([clear]) });
 
-  function designated(value: string): Session | string | undefined {
-    let cached = cookieCache.get(value);
+  function carried(value: string): (Carried & { active?: Active }) | undefined {
+    const cached = cookieCache.get(value);
     if (cached !== undefined) return cached;
-    const unsealed = sealers.session.unseal(value);
-    if (store === undefined && isTokenRecord(unsealed)) cached = toSession(unsealed);
-    else if (store !== undefined && typeof (unsealed as { u?: unknown } | undefined)?.u === 'string') cached = (unsealed as { u: string }).u;
-    else return undefined;
-    cookieCache.set(value, cached);
-    return cached;
+    const opened = sealers.session.open(value);
+    const f = opened?.value as CookieFields | undefined;
+    if (f === undefined || typeof f.s !== 'string' || typeof f.i !== 'number' || typeof f.r !== 'number') return undefined;
+    let entry: Carried;
+    if (store === undefined && isTokenRecord(f.k)) {
+      entry = { userId: f.k.userId, id: f.s, startedAt: f.i, renewedAt: f.r, stale: opened!.stale, session: toSession(f.k) };
+    } else if (store !== undefined && typeof f.u === 'string') {
+      entry = { userId: f.u, id: f.s, startedAt: f.i, renewedAt: f.r, stale: opened!.stale, session: undefined };
+    } else {
+      return undefined;
+    }
+    cookieCache.set(value, entry);
+    return entry;
   }
 
   function open(stored: StoredToken): Session | undefined {
     const cached = storedCache.get(stored.sealed);
     // The cache is keyed by the sealed value: a record copied under another user's key must not pass.
     if (cached !== undefined) return cached.record.userId === stored.userId ? cached : undefined;
-    const record = sealers.store.unseal(stored.sealed);
-    if (!isTokenRecord(record) || record.userId !== stored.userId) return undefined;
-    const session = toSession(record);
+    const opened = sealers.store.open(stored.sealed);
+    if (opened === undefined || !isTokenRecord(opened.value) || opened.value.userId !== stored.userId) return undefined;
+    const session = toSession(opened.value, opened.stale);
     storedCache.set(stored.sealed, session);
     return session;
   }
 
-  /** `session` while its token lives; else `null`, forgetting `value`. */
-  function live(value: string, session: Session | undefined): Session | null {
-    if (session !== undefined && session.record.expiresAt > now()) return session;
-    cookieCache.delete(value);
-    return null;
+  function cookieFor(fields: CookieFields, record: TokenRecord, at: number): SetCookie {
+    const value = sealers.session.seal(fields);
+    // Cookie mode: the browser drops the cookie with its token; store mode: with the session.
+    const until = store === undefined ? Math.min(record.expiresAt, at + maxAge) : at + maxAge;
+    return ctx.cookie(names.session, value, Math.max(1, Math.floor((until - at) / 1000)));
   }
 
+  function fields(c: { userId: string; id: string; startedAt: number }, record: TokenRecord, at: number): CookieFields {
+    return store === undefined ? { k: record, s: c.id, i: c.startedAt, r: at } : { u: c.userId, s: c.id, i: c.startedAt, r: at };
+  }
+
+  /** `session` as the live session of `entry` at `at`, or `null`. */
+  function live(entry: Carried & { active?: Active }, session: Session | undefined, at: number): Active | null {
+    if (session === undefined || session.record.expiresAt <= at || session.record.userId !== entry.userId) return null;
+    const active = entry.active;
+    if (active !== undefined && active.session === session) return active;
+    const next = { carried: entry, session };
+    entry.active = next;
+    return next;
+  }
+
+  function judge(entry: Carried & { active?: Active }, record: { userId: string; expiresAt: number } | null, stored: StoredToken | null | undefined, at: number): Active | null {
+    if (record === null || record.userId !== entry.userId || record.expiresAt <= at) return null;
+    return live(entry, stored === null || stored === undefined ? undefined : open(stored), at);
+  }
+
+  const storeOf = () => store!;
+
   return {
-    resolve(value) {
-      const target = designated(value);
-      if (target === undefined) return null;
-      if (typeof target !== 'string') return live(value, target);
-      const peeked = store!.peek?.(target);
-      if (peeked !== undefined) return live(value, peeked === null ? undefined : open(peeked));
-      return store!.get(target).then((stored) => live(value, stored === null ? undefined : open(stored)));
+    resolve(value, at) {
+      const entry = carried(value);
+      if (entry === undefined) return null;
+      const revoked = revokedAt.get(entry.userId);
+      if ((revoked !== undefined && revoked >= entry.startedAt) || entry.renewedAt + maxAge <= at || ended.get(entry.id) !== undefined) {
+        cookieCache.delete(value);
+        return null;
+      }
+      if (store === undefined) {
+        const successor = superseded.size === 0 ? undefined : superseded.get(entry.session!.record.accessToken);
+        return live(entry, successor !== undefined && successor.until > at ? successor.next : entry.session, at);
+      }
+      const s = storeOf();
+      const record = s.peekSession?.(entry.id);
+      const stored = pending?.get(entry.userId) ?? s.peek?.(entry.userId);
+      if (record !== undefined && stored !== undefined) return judge(entry, record, stored, at);
+      // Promise.all makes a native promise whatever the store returns: the router tells sync from async with instanceof.
+      return Promise.all([record === undefined ? s.getSession!(entry.id) : record, stored === undefined ? s.get(entry.userId) : stored]).then(([r, t]) =>
+        judge(entry, r, t, at),
+      );
     },
-    issue(record) {
-      const value = sealers.session.seal(store === undefined ? record : { u: record.userId });
-      cookieCache.set(value, store === undefined ? toSession(record) : record.userId);
-      return ctx.cookie(names.session, value, Math.max(1, Math.floor((record.expiresAt - now()) / 1000)));
+    async start(record, at) {
+      const c = { userId: record.userId, id: base64url(opts.randomBytes(16)), startedAt: at };
+      if (store !== undefined) await store.setSession!({ id: c.id, userId: record.userId, expiresAt: at + maxAge });
+      return cookieFor(fields(c, record, at), record, at);
     },
-    drop: (value) => void cookieCache.delete(value),
+    renew(active, record, at) {
+      const c = active.carried;
+      if (store !== undefined) {
+        storeOf()
+          .setSession!({ id: c.id, userId: c.userId, expiresAt: at + maxAge })
+          .catch((error: unknown) => ctx.report(error));
+      }
+      return cookieFor(fields(c, record, at), record, at);
+    },
+    due: (c, at) => c.stale || at - c.renewedAt >= DAY,
+    async end(value) {
+      const entry = carried(value);
+      cookieCache.delete(value);
+      if (entry === undefined) return;
+      ended.add(entry.id, ctx.now());
+      if (store !== undefined) await storeOf().deleteSession!(entry.id);
+    },
+    async revoke(userId, at) {
+      revokedAt.add(userId, at);
+      if (store !== undefined) await storeOf().deleteSessions!(userId);
+    },
+    supersede(previous, next) {
+      superseded.set(previous.accessToken, { next, until: next.record.expiresAt });
+    },
     signedOut,
     clear,
     toStored: (record) => ({ userId: record.userId, sealed: sealers.store.seal(record), issuedAt: record.issuedAt, expiresAt: record.expiresAt }),
     open,
+    async read(userId, consistent) {
+      const held = pending?.get(userId);
+      const stored = held ?? (await storeOf().get(userId, consistent ? { consistent: true } : undefined));
+      return stored === null ? undefined : open(stored);
+    },
   };
 }

@@ -27,6 +27,27 @@ describe('options', () => {
     expect(attempt).toThrow(ThreadsAuthOptionError);
     expect(attempt).toThrow(`option "${option}"`);
   });
+  it.each([
+    ['a trailing slash', 'https://a.example/auth/threads/callback/', undefined, '/auth/threads/callback/', '/auth/threads/login'],
+    ['a mount prefix', 'https://a.example/api/auth/threads/callback', undefined, '/api/auth/threads/callback', '/api/auth/threads/login'],
+    ['another callback path', 'https://a.example/oauth/threads-done', undefined, '/oauth/threads-done', '/auth/threads/login'],
+    ['an explicit basePath that agrees', 'https://a.example/x/callback', '/x', '/x/callback', '/x/login'],
+  ])('serves the callback exactly at redirectUri with %s', async (_, redirectUri, basePath, callback, login) => {
+    const auth = createThreadsAuth({ ...valid, redirectUri, ...(basePath ? { basePath } : {}) });
+    expect((await auth.handle({ method: 'GET', url: login, headers: {} })).type).toBe('redirect');
+    // A callback without a pending login is refused by the callback route: it is routed, not passed to the app.
+    expect(await auth.handle({ method: 'GET', url: `${callback}?code=c&state=s`, headers: {} })).toMatchObject({ type: 'error', error: { code: 'invalid_state' } });
+    expect(auth.basePath).toBe(basePath ?? login.slice(0, -'/login'.length));
+  });
+  it('refuses a basePath that contradicts redirectUri at startup, showing both paths and the fix', () => {
+    const attempt = () => createThreadsAuth({ ...valid, redirectUri: 'https://a.example/api/auth/threads/callback', basePath: '/auth/threads' });
+    expect(attempt).toThrow(ThreadsAuthOptionError);
+    expect(attempt).toThrow(/"\/auth\/threads".*"\/api\/auth\/threads\/callback".*Remove basePath/);
+  });
+  it('refuses, at startup, a store without session records, naming the missing method', () => {
+    const store = { get: async () => null, set: async () => {}, delete: async () => false, listDue: async () => [] };
+    expect(() => createThreadsAuth({ ...valid, store })).toThrow(/option "store" must implement TokenStore \(missing setSession\(\)\)/);
+  });
   it('never echoes a secret in an option error', () => {
     try {
       createThreadsAuth({ ...valid, secret: 'too-short-secret' });

@@ -4,24 +4,72 @@ import { createContext } from '../src/context.js';
 import { createLifecycle } from '../src/lifecycle.js';
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
-import { MemoryTokenStore, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
+import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
 import { LONG, REFRESHED, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
 import { DAY, cookieHeader, logIn, page, setup } from './setup.js';
 
-describe('refresh on the request path', () => {
-  it('refreshes only when at least 24 h old and within refreshWindow of expiry', async () => {
+/** A store that forwards to `store` (without its synchronous peeks), with some methods replaced. */
+function delegate(store: MemoryTokenStore, overrides: Partial<TokenStore>): TokenStore {
+  return {
+    get: (u) => store.get(u),
+    set: (t) => store.set(t),
+    delete: (u) => store.delete(u),
+    listDue: (q) => store.listDue(q),
+    acquireLock: (k, t) => store.acquireLock(k, t),
+    consumeOnce: (k, t) => store.consumeOnce(k, t),
+    setSession: (x) => store.setSession(x),
+    getSession: (id) => store.getSession(id),
+    deleteSession: (id) => store.deleteSession(id),
+    deleteSessions: (u) => store.deleteSessions(u),
+    ...overrides,
+  };
+}
+
+/** Lets background work (a refresh behind a request) run to its end. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('refresh', () => {
+  it('refreshes only when at least 24 h old and within refreshWindow of expiry, behind the request while the token is valid', async () => {
     const { auth, fake, advance } = setup({ refreshWindow: 7 * DAY });
     const { session } = await logIn(auth);
     advance(52 * DAY);
     expect((await page(auth, session)).token?.accessToken).toBe(LONG);
+    await settle();
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(0);
     advance(2 * DAY);
+    // Due, but valid for days: served at once, refreshed in the background.
+    const first = await page(auth, session);
+    expect(first.token?.accessToken).toBe(LONG);
+    await settle();
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+    // The next request with the old cookie gets the new token and the cookie that carries it.
     const refreshed = await page(auth, session);
     expect(refreshed.token?.accessToken).toBe(REFRESHED);
-    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
     const resealed = cookieHeader(refreshed, 'threads_auth_session');
     expect(resealed).toBeDefined();
     expect((await page(auth, resealed)).token?.accessToken).toBe(REFRESHED);
+    await settle();
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+  });
+  it('waits for the refresh only when the token would expire before an upstream call could finish', async () => {
+    const { auth, fake, advance } = setup({ timeoutMs: 1_000 });
+    const { session, done } = await logIn(auth);
+    expect(done.type).toBe('redirect');
+    const expiresAt = Date.UTC(2026, 10, 1) + 5183944 * 1000;
+    advance(expiresAt - Date.UTC(2026, 10, 1) - 30_000);
+    const outcome = await page(auth, session);
+    expect(outcome.token?.accessToken).toBe(REFRESHED);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+  });
+  it('never makes a request wait for a hanging Threads while the token is valid for hours', async () => {
+    const fake = recordingFetch(threadsRoutes({ '/refresh_access_token': () => 'hang' }));
+    const { auth, advance } = setup({ timeoutMs: 60_000 }, fake);
+    const { session } = await logIn(auth);
+    advance(55 * DAY);
+    const started = Date.now();
+    const outcome = await page(auth, session);
+    expect(outcome.token?.accessToken).toBe(LONG);
+    expect(Date.now() - started).toBeLessThan(1_000);
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
   });
   it('shares one refresh between concurrent requests', async () => {
@@ -30,7 +78,9 @@ describe('refresh on the request path', () => {
     const { session } = await logIn(auth);
     advance(55 * DAY);
     const outcomes = await Promise.all(Array.from({ length: 10 }, () => page(auth, session)));
-    expect(outcomes.every((o) => o.token?.accessToken === REFRESHED)).toBe(true);
+    expect(outcomes.every((o) => o.token?.accessToken === LONG)).toBe(true);
+    await settle();
+    expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
     expect(onTokenRefreshed).toHaveBeenCalledTimes(1);
     expect(onTokenRefreshed.mock.calls[0]![1].accessToken).toBe(LONG);
@@ -44,12 +94,15 @@ describe('refresh on the request path', () => {
     fake.queue('/refresh_access_token', ...Array.from({ length: 3 }, () => new Response('', { status: 503 })));
     const outcome = await page(auth, session);
     expect(outcome.token?.accessToken).toBe(LONG);
-    expect(outcome.cookies).toEqual([]);
+    await settle();
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(3);
     expect(onError.mock.calls[0]![0].code).toBe('upstream_unavailable');
     await page(auth, session);
+    await settle();
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(3);
     advance(61_000);
+    await page(auth, session);
+    await settle();
     expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
   });
   it('ends the session when Meta refuses the refresh for good (190)', async () => {
@@ -58,6 +111,8 @@ describe('refresh on the request path', () => {
     const { auth, advance } = setup({ onTokenRevoked }, fake);
     const { session } = await logIn(auth);
     advance(55 * DAY);
+    await page(auth, session);
+    await settle();
     const outcome = await page(auth, session);
     expect(outcome.token).toBeUndefined();
     expect(outcome.cookies[0]!.maxAge).toBe(0);
@@ -87,6 +142,7 @@ describe('with a store', () => {
     const { session } = await logIn(auth);
     expect(await auth.getToken('42')).toBeNull();
     advance(55 * DAY);
+    // A job waits for the refresh (a script may exit right after).
     expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
     expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
@@ -114,8 +170,11 @@ describe('with a store', () => {
     advance(55 * DAY);
     const release = await store.acquireLock(`refresh:${USER_ID}`, 60_000);
     expect((await page(auth, session)).token?.accessToken).toBe(LONG);
+    await settle();
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(0);
     await release!();
+    await page(auth, session);
+    await settle();
     expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
     expect(now()).toBeGreaterThan(0);
   });
@@ -135,17 +194,50 @@ describe('with a store', () => {
     await expect(auth.getToken(USER_ID)).rejects.toThrow(/option "store" is required for getToken/);
     await expect(auth.refreshDue()).rejects.toThrow(ThreadsAuthOptionError);
   });
-  it('propagates a store outage to the framework instead of answering anonymously', async () => {
-    const broken: TokenStore = {
-      get: () => Promise.reject(new Error('store down')),
-      set: () => Promise.resolve(),
-      delete: () => Promise.resolve(false),
-      listDue: () => Promise.resolve([]),
-    };
-    const { auth } = setup({ store: new MemoryTokenStore() });
+  it('answers a store outage with 503 and Retry-After, reported to onError, never as anonymous', async () => {
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store });
     const { session } = await logIn(auth);
-    const other = setup({ store: broken });
-    await expect(page(other.auth, session)).rejects.toThrow('store down');
+    const broken = delegate(store, { get: () => Promise.reject(new Error('store down')) });
+    const onError = vi.fn();
+    const other = setup({ store: broken, onError });
+    const outcome = await other.auth.handle({ method: 'GET', url: '/', headers: { cookie: session! } });
+    expect(outcome).toMatchObject({ type: 'error', status: 503, headers: { 'retry-after': '5' }, error: { code: 'store_unavailable' } });
+    expect(String((onError.mock.calls[0]![0] as ThreadsAuthError).message)).toContain('store down');
+  });
+  it('bounds every store call: a store that never answers is a 503 within storeTimeoutMs', async () => {
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store });
+    const { session } = await logIn(auth);
+    const hung = delegate(store, { get: () => new Promise<never>(() => {}) });
+    const other = setup({ store: hung, storeTimeoutMs: 100 });
+    const started = Date.now();
+    expect(await page(other.auth, session)).toMatchObject({ type: 'error', status: 503, error: { code: 'store_unavailable', message: expect.stringContaining('within 100 ms') } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+  it('never loses a refreshed token when the store write fails: served, retried, written once the store is back', async () => {
+    const store = new MemoryTokenStore();
+    const onError = vi.fn();
+    let down = false;
+    const flaky = delegate(store, { set: (token) => (down ? Promise.reject(new Error('store cut')) : store.set(token)) });
+    const { auth, advance, fake } = setup({ store: flaky, onError });
+    const { session } = await logIn(auth);
+    advance(55 * DAY);
+    down = true;
+    // The refresh gets Threads' answer, then the write fails.
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
+    expect((await store.get(USER_ID))?.issuedAt).toBeLessThan(Date.UTC(2026, 10, 1) + 55 * DAY);
+    expect(onError.mock.calls.some(([e]) => /store cut/.test(String(e.message)))).toBe(true);
+    // Served from memory meanwhile, and not refreshed again.
+    expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
+    down = false;
+    await vi.waitFor(async () => expect((await store.get(USER_ID))?.issuedAt).toBe(Date.UTC(2026, 10, 1) + 55 * DAY), { timeout: 5_000 });
+    const other = setup({ store });
+    other.advance(55 * DAY);
+    expect((await other.auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
   });
 });
 
@@ -160,7 +252,7 @@ describe('isDue', () => {
     ['fresh, 60 days left', at, at + 60 * DAY, false],
   ])('%s → %s', (_, issuedAt, expiresAt, due) => {
     const ctx = createContext(resolveOptions({ clientId: '1', clientSecret: 's', redirectUri: 'https://a.example/auth/threads/callback', secret: 'x'.repeat(32), now: () => at }));
-    const lifecycle = createLifecycle(ctx, createSessionCodec(ctx));
+    const lifecycle = createLifecycle(ctx, createSessionCodec(ctx, undefined), undefined);
     expect(lifecycle.isDue({ accessToken: 'THx', userId: '1', scopes: [], issuedAt, expiresAt }, at)).toBe(due);
   });
 });

@@ -7,8 +7,9 @@ import { LONG, USER_ID } from './recording-fetch.js';
 import { SECRET, logIn, setup } from './setup.js';
 
 describe("Meta's deauthorize and data-deletion callbacks", () => {
+  const T0 = Date.UTC(2026, 10, 1) / 1000;
   const signed = (payload: object, secret = SECRET) => {
-    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ issued_at: T0, ...payload })).toString('base64url');
     return `${createHmac('sha256', secret).update(body).digest('base64url')}.${body}`;
   };
   const post = (auth: ReturnType<typeof setup>['auth'], route: string, body: string | Record<string, unknown>) =>
@@ -23,7 +24,7 @@ describe("Meta's deauthorize and data-deletion callbacks", () => {
     const store = new MemoryTokenStore();
     const { auth } = setup({ store });
     await logIn(auth);
-    const sr = signed({ algorithm: 'HMAC-SHA256', user_id: USER_ID, issued_at: 1 });
+    const sr = signed({ algorithm: 'HMAC-SHA256', user_id: USER_ID });
     const outcome = await post(auth, 'deauthorize', `signed_request=${encodeURIComponent(sr)}`);
     expect(outcome).toMatchObject({ type: 'respond', status: 200 });
     expect(await auth.getToken(USER_ID)).toBeNull();
@@ -64,4 +65,82 @@ describe("Meta's deauthorize and data-deletion callbacks", () => {
     const { auth } = setup();
     expect(await post(auth, 'delete', 'x'.repeat(70_000))).toMatchObject({ type: 'error', status: 413 });
   });
+
+  it.each([
+    ['a day and a minute old', T0 - 86_460],
+    ['ten minutes in the future', T0 + 600],
+    ['without issued_at', undefined],
+  ])('refuses a signed request %s and deletes nothing', async (_, issuedAt) => {
+    const store = new MemoryTokenStore();
+    const onTokenRevoked = vi.fn();
+    const { auth } = setup({ store, onTokenRevoked });
+    await logIn(auth);
+    const sr = signed({ algorithm: 'HMAC-SHA256', user_id: USER_ID, issued_at: issuedAt });
+    for (const route of ['deauthorize', 'delete']) {
+      expect(await post(auth, route, { signed_request: sr })).toMatchObject({ type: 'error', status: 400, error: { code: 'invalid_signed_request' } });
+    }
+    expect(onTokenRevoked).not.toHaveBeenCalled();
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(LONG);
+  });
+
+  it.each([
+    ['the raw stream (no parser)', (form: string) => ({ body: Readable.from([Buffer.from(form)]) })],
+    ['an urlencoded parser (an object)', (form: string) => ({ body: drained(), parsedBody: Object.fromEntries(new URLSearchParams(form)) })],
+    ['a text parser (a string)', (form: string) => ({ body: drained(), parsedBody: form })],
+    ['a raw parser (a Buffer)', (form: string) => ({ body: drained(), parsedBody: Buffer.from(form) })],
+    ['a json parser that skipped the form (an empty object, stream unread)', (form: string) => ({ body: Readable.from([Buffer.from(form)]), parsedBody: {} })],
+  ])('verifies a signed request read through %s', async (_, shape) => {
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store });
+    await logIn(auth);
+    const form = `signed_request=${encodeURIComponent(signed({ algorithm: 'HMAC-SHA256', user_id: USER_ID }))}`;
+    const outcome = await auth.handle({ method: 'POST', url: '/auth/threads/deauthorize', headers: {}, ...shape(form) });
+    expect(outcome).toMatchObject({ type: 'respond', status: 200, body: '{"success":true}' });
+    expect(await auth.getToken(USER_ID)).toBeNull();
+  });
+
+  it('cuts a body that trickles in off within bodyTimeoutMs with 408, closing the connection, deleting nothing', async () => {
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store, bodyTimeoutMs: 200 });
+    await logIn(auth);
+    async function* trickle() {
+      for (const byte of Buffer.from('signed_request=abc')) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        yield Buffer.from([byte]);
+      }
+    }
+    const started = Date.now();
+    const outcome = await auth.handle({ method: 'POST', url: '/auth/threads/delete', headers: {}, body: trickle() });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(outcome).toMatchObject({ type: 'error', status: 408, headers: { connection: 'close' }, error: { code: 'request_timeout' } });
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(LONG);
+  });
+
+  it('answers a body the client aborts with 400, not an unexpected failure', async () => {
+    const { auth } = setup();
+    async function* aborted() {
+      yield Buffer.from('signed_req');
+      throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    }
+    const outcome = await auth.handle({ method: 'POST', url: '/auth/threads/deauthorize', headers: {}, body: aborted() });
+    expect(outcome).toMatchObject({ type: 'error', status: 400, error: { code: 'invalid_request' } });
+  });
+
+  it('reaches cookie-mode sessions: after a verified deauthorize the same cookie carries no token', async () => {
+    const { auth, advance } = setup();
+    const { session } = await logIn(auth);
+    expect(await auth.handle({ method: 'GET', url: '/', headers: { cookie: session! } })).toMatchObject({ token: { accessToken: LONG } });
+    const outcome = await post(auth, 'deauthorize', { signed_request: signed({ algorithm: 'HMAC-SHA256', user_id: USER_ID }) });
+    expect(outcome).toMatchObject({ type: 'respond', status: 200 });
+    expect(await auth.handle({ method: 'GET', url: '/', headers: { cookie: session! } })).toMatchObject({ type: 'pass', token: undefined, cookies: [{ maxAge: 0 }] });
+    // A new login after the revocation is a new session.
+    advance(1);
+    const again = await logIn(auth);
+    expect(await auth.handle({ method: 'GET', url: '/', headers: { cookie: again.session! } })).toMatchObject({ token: { accessToken: LONG } });
+  });
 });
+
+/** A request stream a body parser already consumed. */
+function drained() {
+  return { readableEnded: true, async *[Symbol.asyncIterator]() {} };
+}

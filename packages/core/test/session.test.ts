@@ -5,7 +5,7 @@ import { MemoryTokenStore, type ThreadsAuthOptions, type TokenStore } from '../s
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
 import { USER_ID, recordingFetch, threadsRoutes } from './recording-fetch.js';
-import { DAY, SESSION_SECRET, isPromise, logIn, page, setup } from './setup.js';
+import { DAY, SESSION_SECRET, cookieHeader, isPromise, logIn, page, setup } from './setup.js';
 
 describe('the session on every request', () => {
   it('passes anonymously without a cookie, and clears a tampered one', async () => {
@@ -43,43 +43,59 @@ describe('the codec, unit by unit', () => {
   const record = { accessToken: 'THlonglivedtoken0123456789abcdef', userId: USER_ID, scopes: ['threads_basic'], issuedAt: at - 2 * DAY, expiresAt: at + 58 * DAY };
   function codec(extra: Partial<ThreadsAuthOptions> = {}, fake = recordingFetch(threadsRoutes())) {
     const ctx = createContext(resolveOptions({ ...base, now: () => at, fetch: fake.fetch, ...extra } as ThreadsAuthOptions));
-    return { ctx, codec: createSessionCodec(ctx), fake };
+    return { ctx, codec: createSessionCodec(ctx, undefined), fake };
   }
+  const fields = (extra: object = {}) => ({ k: record, s: 'session-id', i: at, r: at, ...extra });
 
-  it.each<[string, (c: ReturnType<typeof codec>) => string, 'session' | 'null']>([
-    ['a sealed record (cookie mode)', ({ codec }) => codec.issue(record).value, 'session'],
-    ['a tampered value', ({ codec }) => `${codec.issue(record).value.slice(0, -2)}xx`, 'null'],
+  it.each<[string, (c: ReturnType<typeof codec>) => string | Promise<string>, 'session' | 'null']>([
+    ['a started session (cookie mode)', async ({ codec }) => (await codec.start(record, at)).value, 'session'],
+    ['a tampered value', async ({ codec }) => `${(await codec.start(record, at)).value.slice(0, -2)}xx`, 'null'],
     ['garbage', () => 'not-a-sealed-value', 'null'],
-    ['an expired record', ({ codec }) => codec.issue({ ...record, expiresAt: at - 1 }).value, 'null'],
-    ['a value sealed for the state cookie', ({ ctx }) => ctx.sealers.state.seal(record), 'null'],
-    ['a store reference where a record is expected', ({ ctx }) => ctx.sealers.session.seal({ u: USER_ID }), 'null'],
-  ])('cookie mode resolves %s synchronously', (_, make, expected) => {
+    ['an expired token', async ({ codec }) => (await codec.start({ ...record, expiresAt: at - 1 }, at)).value, 'null'],
+    ['a session idle past sessionMaxAge', ({ ctx }) => ctx.sealers.session.seal(fields({ r: at - 30 * DAY })), 'null'],
+    ['a session renewed just inside sessionMaxAge', ({ ctx }) => ctx.sealers.session.seal(fields({ r: at - 30 * DAY + 1 })), 'session'],
+    ['a value sealed for the pending-login cookie', ({ ctx }) => ctx.sealers.state.seal(fields()), 'null'],
+    ['a store reference where a token is expected', ({ ctx }) => ctx.sealers.session.seal({ u: USER_ID, s: 'x', i: at, r: at }), 'null'],
+    ['a bare token record (the pre-session cookie format)', ({ ctx }) => ctx.sealers.session.seal(record), 'null'],
+  ])('cookie mode resolves %s synchronously', async (_, make, expected) => {
     const c = codec();
-    const resolved = c.codec.resolve(make(c));
+    const resolved = c.codec.resolve(await make(c), at);
     expect(isPromise(resolved)).toBe(false);
-    if (expected === 'session') expect(resolved).toMatchObject({ token: { userId: USER_ID } });
+    if (expected === 'session') expect(resolved).toMatchObject({ session: { token: { userId: USER_ID } } });
     else expect(resolved).toBeNull();
   });
 
-  it('never refreshes by itself: a due token resolves as it is, with no call to Threads', () => {
+  it('never refreshes by itself: a due token resolves as it is, with no call to Threads', async () => {
     const c = codec();
     const due = { ...record, issuedAt: at - 55 * DAY, expiresAt: at + 2 * DAY };
-    expect(c.codec.resolve(c.codec.issue(due).value)).toMatchObject({ record: due });
+    expect(c.codec.resolve((await c.codec.start(due, at)).value, at)).toMatchObject({ session: { record: due } });
     expect(c.fake.calls).toHaveLength(0);
   });
 
-  it('store mode: a reference resolves through peek synchronously, through get otherwise; a record is not a reference', async () => {
+  it('store mode: a reference resolves through the peeks synchronously, through the store otherwise; a token cookie is not a reference', async () => {
     const store = new MemoryTokenStore({ now: () => at });
     const c = codec({ store });
     await store.set(c.codec.toStored(record));
-    const value = c.codec.issue(record).value;
-    expect(c.codec.resolve(value)).toMatchObject({ token: { accessToken: record.accessToken } });
-    const withoutPeek: TokenStore = { get: (u) => store.get(u), set: (t) => store.set(t), delete: (u) => store.delete(u), listDue: (q) => store.listDue(q) };
-    const d = codec({ store: withoutPeek });
-    const pending = d.codec.resolve(value);
+    const value = (await c.codec.start(record, at)).value;
+    expect(c.codec.resolve(value, at)).toMatchObject({ session: { token: { accessToken: record.accessToken } } });
+    const withoutPeeks: TokenStore = {
+      get: (u) => store.get(u),
+      set: (t) => store.set(t),
+      delete: (u) => store.delete(u),
+      listDue: (q) => store.listDue(q),
+      setSession: (x) => store.setSession(x),
+      getSession: (id) => store.getSession(id),
+      deleteSession: (id) => store.deleteSession(id),
+      deleteSessions: (u) => store.deleteSessions(u),
+    };
+    const d = codec({ store: withoutPeeks });
+    const pending = d.codec.resolve(value, at);
     expect(isPromise(pending)).toBe(true);
-    expect(await pending).toMatchObject({ token: { userId: USER_ID } });
-    expect(c.codec.resolve(c.ctx.sealers.session.seal(record))).toBeNull();
+    expect(await pending).toMatchObject({ session: { token: { userId: USER_ID } } });
+    expect(c.codec.resolve(c.ctx.sealers.session.seal(fields()), at)).toBeNull();
+    // Without its session record (logged out elsewhere), the reference carries nothing.
+    await store.deleteSessions(USER_ID);
+    expect(c.codec.resolve(value, at)).toBeNull();
   });
 
   it('opens only stored records sealed for the store and naming the same user', async () => {
@@ -89,5 +105,144 @@ describe('the codec, unit by unit', () => {
     expect(k.open(stored)?.record).toEqual(record);
     expect(k.open({ ...stored, userId: '42' })).toBeUndefined();
     expect(k.open({ ...stored, sealed: ctx.sealers.session.seal(record) })).toBeUndefined();
+  });
+});
+
+describe('sessions that end when they should', () => {
+  const cookieMode = () => setup();
+  const storeMode = () => setup({ store: new MemoryTokenStore() });
+
+  it.each([
+    ['cookie mode', cookieMode],
+    ['store mode', storeMode],
+  ])('%s: logout ends the session, and a copy of the cookie taken before carries nothing after', async (_, make) => {
+    const { auth } = make();
+    const { session } = await logIn(auth);
+    const copy = session!;
+    expect((await page(auth, copy)).token?.userId).toBe(USER_ID);
+    const out = await auth.handle({ method: 'POST', url: '/auth/threads/logout', headers: { cookie: session!, origin: 'https://app.example' } });
+    expect(out).toMatchObject({ type: 'redirect', status: 303, cookies: [{ maxAge: 0 }] });
+    expect(await page(auth, copy)).toMatchObject({ token: undefined, cookies: [{ maxAge: 0 }] });
+  });
+
+  it('store mode: logout on one instance ends the session on every instance sharing the store', async () => {
+    const store = new MemoryTokenStore();
+    const a = setup({ store });
+    const b = setup({ store });
+    const { session } = await logIn(a.auth);
+    expect((await page(b.auth, session)).token?.userId).toBe(USER_ID);
+    await a.auth.handle({ method: 'POST', url: '/auth/threads/logout', headers: { cookie: session! } });
+    expect((await page(b.auth, session)).token).toBeUndefined();
+    // The token stays for background jobs: logout ends the browser session, not the user's grant.
+    expect(await b.auth.getToken(USER_ID)).not.toBeNull();
+  });
+
+  it('store mode: revoke(userId) ends every session of the user, on every instance', async () => {
+    const store = new MemoryTokenStore();
+    const a = setup({ store });
+    const b = setup({ store });
+    const first = await logIn(a.auth);
+    const second = await logIn(a.auth);
+    await b.auth.revoke(USER_ID);
+    expect((await page(a.auth, first.session)).token).toBeUndefined();
+    expect((await page(a.auth, second.session)).token).toBeUndefined();
+  });
+
+  it.each([
+    ['cookie mode', () => ({})],
+    ['store mode', (now: () => number) => ({ store: new MemoryTokenStore({ now }) })],
+  ])('%s: a session idle longer than sessionMaxAge ends; one in use rolls, re-issued at most once a day', async (_, extra) => {
+    const { auth, advance } = setup((now) => ({ ...extra(now), sessionMaxAge: 30 * DAY }));
+    let { session } = await logIn(auth);
+    const first = session!;
+    // Requests within a day of the cookie's issue set no cookie.
+    advance(23 * 3_600_000);
+    const early = await page(auth, session);
+    expect(early.token?.userId).toBe(USER_ID);
+    expect(early.cookies).toEqual([]);
+    advance(DAY - 23 * 3_600_000);
+    // Active now and then until day 61: the cookie is re-issued as it rolls, and the user stays signed in.
+    let day = 1;
+    for (const next of [10, 20, 30, 40, 50, 55, 61]) {
+      advance((next - day) * DAY);
+      day = next;
+      const outcome = await page(auth, session);
+      expect(outcome.token?.userId, `day ${day}`).toBe(USER_ID);
+      const renewed = outcome.cookies.find((c) => c.maxAge > 0);
+      expect(renewed, `day ${day}: re-issued`).toBeDefined();
+      expect(renewed!.maxAge).toBeLessThanOrEqual(30 * 86_400);
+      session = cookieHeader(outcome, 'threads_auth_session')!;
+      expect((await page(auth, session)).cookies, `day ${day}: once a day`).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The first cookie, never renewed, has been idle for 61 days.
+    expect((await page(auth, first)).token).toBeUndefined();
+    // And the current one, left alone for 31 days, ends too.
+    advance(31 * DAY);
+    expect((await page(auth, session)).token).toBeUndefined();
+  });
+
+  it('store mode: the session cookie is re-issued as it rolls, so a user active on day 55 is signed in on day 61', async () => {
+    const { auth, advance } = setup((now) => ({ store: new MemoryTokenStore({ now }), sessionMaxAge: 30 * DAY }));
+    let { session } = await logIn(auth);
+    for (const day of [20, 40]) {
+      advance(20 * DAY);
+      const outcome = await page(auth, session);
+      expect(outcome.token?.userId, `day ${day}`).toBe(USER_ID);
+      session = cookieHeader(outcome, 'threads_auth_session') ?? session;
+    }
+    advance(15 * DAY);
+    const day55 = await page(auth, session);
+    expect(day55.token?.userId).toBe(USER_ID);
+    const renewed = day55.cookies.find((c) => c.maxAge > 0);
+    // Re-issued with a fresh lifetime: the browser keeps it well past the login's day 60.
+    expect(renewed?.maxAge).toBeGreaterThan(6 * 86_400);
+    session = cookieHeader(day55, 'threads_auth_session')!;
+    // The day-55 request refreshed the due token behind itself; let it land.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    advance(6 * DAY);
+    expect((await page(auth, session)).token?.userId).toBe(USER_ID);
+  });
+
+  it.each([
+    ['cookie mode', () => ({})],
+    ['store mode', () => ({ store: new MemoryTokenStore() })],
+  ])('%s: secret rotation re-seals what is used, so dropping the old secret later keeps active users', async (_, extra) => {
+    const OLD = 'old-secret-0123456789-0123456789-abcdef';
+    const NEW = 'new-secret-0123456789-0123456789-abcdef';
+    const options = extra();
+    const before = setup({ ...options, secret: OLD });
+    const { session } = await logIn(before.auth);
+    const rotated = setup({ ...options, secret: [NEW, OLD] });
+    const outcome = await page(rotated.auth, session);
+    expect(outcome.token?.userId).toBe(USER_ID);
+    const resealed = cookieHeader(outcome, 'threads_auth_session');
+    expect(resealed).toBeDefined();
+    // Wait for the stored token's re-seal (store mode) to land.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = setup({ ...options, secret: NEW });
+    expect((await page(after.auth, resealed)).token?.userId).toBe(USER_ID);
+    // A user who was away the whole time is signed out once the old secret goes.
+    expect((await page(after.auth, session)).token).toBeUndefined();
+    if ('store' in options) expect((await after.auth.getToken(USER_ID))?.accessToken).toBeDefined();
+  });
+
+  it.each([
+    ['cookie mode', () => ({})],
+    ['a shared store', (() => {
+      const store = new MemoryTokenStore();
+      return () => ({ store });
+    })()],
+  ])('binds cookies to the app: same secret, another clientId accepts neither session nor pending login (%s)', async (_, extra) => {
+    const a = setup({ ...extra() });
+    const b = setup({ ...extra(), clientId: '9876543210' });
+    const { session, start } = await logIn(a.auth);
+    expect((await page(a.auth, session)).token?.userId).toBe(USER_ID);
+    expect((await page(b.auth, session)).token).toBeUndefined();
+    // Nor a pending login started at app A.
+    const state = new URL((start as { location: string }).location).searchParams.get('state');
+    const stateCookie = cookieHeader(start, 'threads_auth_state')!;
+    const crossed = await b.auth.handle({ method: 'GET', url: `/auth/threads/callback?code=c0de&state=${state}`, headers: { cookie: stateCookie } });
+    expect(crossed).toMatchObject({ type: 'error', error: { code: 'invalid_state' } });
   });
 });

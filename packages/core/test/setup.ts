@@ -6,17 +6,20 @@ export const DAY = 86_400_000;
 export const SECRET = 'app-secret-value-0123';
 export const SESSION_SECRET = 'session-secret-0123456789-abcdefghij';
 
-export function setup(extra: Partial<ThreadsAuthOptions> = {}, fake = recordingFetch(threadsRoutes())) {
+export function setup(extra: Partial<ThreadsAuthOptions> | ((now: () => number) => Partial<ThreadsAuthOptions>) = {}, fake = recordingFetch(threadsRoutes())) {
   let clock = Date.UTC(2026, 10, 1);
+  const now = () => clock;
   const auth = createThreadsAuth({
     clientId: '1234567890',
     clientSecret: SECRET,
     redirectUri: 'https://app.example/auth/threads/callback',
     secret: SESSION_SECRET,
     fetch: fake.fetch,
-    now: () => clock,
+    now,
     retry: { delayMs: 0 },
-    ...extra,
+    // Long enough that tests which jump weeks ahead exercise token refresh, not the idle-session limit.
+    sessionMaxAge: 400 * DAY,
+    ...(typeof extra === 'function' ? extra(now) : extra),
   });
   return {
     auth,

@@ -1,6 +1,6 @@
 /** Sign-in in protocol order: login, callback (state, code, exchanges), logout. */
 import { describe, expect, it, vi } from 'vitest';
-import { MemoryTokenStore } from '../src/index.js';
+import { MemoryTokenStore, type Outcome } from '../src/index.js';
 import { LONG, SHORT, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
 import { cookieHeader, logIn, page, setup } from './setup.js';
 
@@ -160,5 +160,77 @@ describe('logout', () => {
       expect(refused).toMatchObject({ type: 'error', status: 403, cookies: [] });
     }
     expect((await auth.handle({ method: 'GET', url: '/auth/threads/logout', headers: {} })).type).toBe('respond');
+  });
+});
+
+describe('several pending logins per browser (tabs)', () => {
+  /** A browser's cookie jar, as a header: the latest value of each cookie, cleared ones dropped. */
+  function jar() {
+    const cookies = new Map<string, string>();
+    return {
+      take(outcome: Outcome) {
+        for (const c of outcome.cookies) {
+          if (c.maxAge === 0) cookies.delete(c.name);
+          else cookies.set(c.name, c.value);
+        }
+      },
+      get header() {
+        return [...cookies].map(([n, v]) => `${n}=${v}`).join('; ');
+      },
+    };
+  }
+  const stateOf = (outcome: Outcome) => new URL((outcome as { location: string }).location).searchParams.get('state')!;
+
+  it.each([
+    ['the first tab finishes first', [0, 1]],
+    ['the second tab finishes first', [1, 0]],
+  ])('signs both tabs in, neither showing an error, when %s', async (_, order) => {
+    const { auth } = setup();
+    const browser = jar();
+    const starts: Outcome[] = [];
+    for (let i = 0; i < 2; i++) {
+      const start = await auth.handle({ method: 'GET', url: `/auth/threads/login?returnTo=/tab${i}`, headers: { cookie: browser.header } });
+      browser.take(start);
+      starts.push(start);
+    }
+    for (const i of order) {
+      const done = await auth.handle({ method: 'GET', url: `/auth/threads/callback?code=c0de${i}&state=${stateOf(starts[i]!)}`, headers: { cookie: browser.header } });
+      expect(done, `tab ${i}`).toMatchObject({ type: 'redirect', location: `/tab${i}` });
+      browser.take(done);
+    }
+    // Both pending logins are used up: the state cookie is gone.
+    expect(browser.header).not.toContain('threads_auth_state');
+  });
+
+  it('keeps the newest five pending logins', async () => {
+    const { auth } = setup();
+    const browser = jar();
+    const starts: Outcome[] = [];
+    for (let i = 0; i < 7; i++) {
+      const start = await auth.handle({ method: 'GET', url: '/auth/threads/login', headers: { cookie: browser.header } });
+      browser.take(start);
+      starts.push(start);
+    }
+    const finish = (i: number) => auth.handle({ method: 'GET', url: `/auth/threads/callback?code=c${i}&state=${stateOf(starts[i]!)}`, headers: { cookie: browser.header } });
+    expect(await finish(0)).toMatchObject({ type: 'error', error: { code: 'invalid_state' } });
+    expect(await finish(1)).toMatchObject({ type: 'error', error: { code: 'invalid_state' } });
+    expect(await finish(2)).toMatchObject({ type: 'redirect', status: 302 });
+  });
+
+  it("a failing callback leaves the other tabs' pending logins alone", async () => {
+    const { auth } = setup();
+    const browser = jar();
+    const a = await auth.handle({ method: 'GET', url: '/auth/threads/login', headers: { cookie: browser.header } });
+    browser.take(a);
+    const b = await auth.handle({ method: 'GET', url: '/auth/threads/login', headers: { cookie: browser.header } });
+    browser.take(b);
+    const forged = await auth.handle({ method: 'GET', url: '/auth/threads/callback?code=x&state=forged', headers: { cookie: browser.header } });
+    expect(forged).toMatchObject({ type: 'error', error: { code: 'invalid_state' }, cookies: [] });
+    // Cancelling tab A clears only A.
+    const cancelled = await auth.handle({ method: 'GET', url: `/auth/threads/callback?error=access_denied&error_reason=user_denied&state=${stateOf(a)}`, headers: { cookie: browser.header } });
+    expect(cancelled).toMatchObject({ type: 'error', error: { code: 'access_denied' } });
+    browser.take(cancelled);
+    const done = await auth.handle({ method: 'GET', url: `/auth/threads/callback?code=c0de&state=${stateOf(b)}`, headers: { cookie: browser.header } });
+    expect(done).toMatchObject({ type: 'redirect', status: 302 });
   });
 });

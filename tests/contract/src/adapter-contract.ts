@@ -19,7 +19,7 @@
  */
 import { ERROR_TABLE, type ThreadsAuthErrorCode } from '@threads-auth/core';
 import type { FakeEndpoint, FakeFailure } from '@threads-auth/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   beginSignIn,
   CLOCK_START,
@@ -415,43 +415,64 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
       });
     });
 
-    describe('refresh on the request path (cookie mode)', () => {
+    describe('refresh (cookie mode)', () => {
+      /** Waits until the refresh running behind the requests has answered and settled. */
+      const refreshed = async (h: Harness, calls = 1) => {
+        await vi.waitFor(() => expect(h.fake.callsTo('refresh').length).toBeGreaterThanOrEqual(calls), { timeout: 5_000 });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+
       it.each([
         ['while the refresh is in flight', 200],
         ['as they arrive around a fast refresh', 0],
-      ])('refreshes a token 55 days old once for 10 concurrent requests (%s), re-sealing the cookie', async (_name, latencyMs) => {
+      ])('serves 10 concurrent requests on a due token at once (%s), refreshes it once, then re-seals the cookie', async (_name, latencyMs) => {
         const h = await start();
         const { browser } = await signedIn(h);
         const before = (await browser.me())!;
         h.advance(55 * DAY);
         h.fake.setLatency(latencyMs, 'refresh');
         const responses = await Promise.all(Array.from({ length: 10 }, () => browser.fetch('/me')));
-        const tokens = await Promise.all(responses.map(async (response) => ((await response.json()) as { token: { accessToken: string; expiresAt: string } }).token));
+        for (const response of responses) {
+          expect(response.status).toBe(200);
+          // Valid for days: nobody waits for Threads.
+          expect(((await response.json()) as { token: { accessToken: string } }).token.accessToken).toBe(before.accessToken);
+        }
+        await refreshed(h);
         expect(h.fake.callsTo('refresh')).toHaveLength(1);
         expect(h.fake.callsTo('refresh')[0]!.query['access_token']).toBe(before.accessToken);
-        for (const [i, token] of tokens.entries()) {
-          expect(responses[i]!.status).toBe(200);
-          expect(token.accessToken).not.toBe(before.accessToken);
-          expect(token.accessToken).toBe(tokens[0]!.accessToken);
-          expect(token.expiresAt).toBe(new Date(h.now() + LONG_LIVED_SECONDS * 1000).toISOString());
-          const session = cookieSet(responses[i]!, SESSION_COOKIE);
-          expect(Number(session.attributes['max-age'])).toBeGreaterThan(50 * 24 * 3600);
-        }
-        // The browser now holds the re-sealed cookie: no further refresh.
+        // The next request gets the new token, in a re-sealed cookie.
+        const next = await browser.fetch('/me');
+        const token = ((await next.json()) as { token: { accessToken: string; expiresAt: string } }).token;
+        expect(token.accessToken).not.toBe(before.accessToken);
+        expect(token.expiresAt).toBe(new Date(h.now() + LONG_LIVED_SECONDS * 1000).toISOString());
+        expect(Number(cookieSet(next, SESSION_COOKIE).attributes['max-age'])).toBeGreaterThan(25 * 24 * 3600);
+        // The browser now holds the re-sealed cookie: no further refresh, no further cookie.
         const again = await browser.fetch('/me');
-        expect(((await again.json()) as { token: { accessToken: string } }).token.accessToken).toBe(tokens[0]!.accessToken);
+        expect(((await again.json()) as { token: { accessToken: string } }).token.accessToken).toBe(token.accessToken);
         expect(setCookies(again)).toEqual([]);
+        expect(h.fake.callsTo('refresh')).toHaveLength(1);
+      });
+
+      it('waits for the refresh only when the token is about to expire', async () => {
+        const h = await start();
+        const { browser } = await signedIn(h);
+        const before = (await browser.me())!;
+        h.advance(LONG_LIVED_SECONDS * 1000 - 30_000);
+        const response = await browser.fetch('/me');
+        expect(((await response.json()) as { token: { accessToken: string } }).token.accessToken).not.toBe(before.accessToken);
         expect(h.fake.callsTo('refresh')).toHaveLength(1);
       });
 
       it.each([
         ['the user removed the app', (h: Harness) => h.fake.revokeUser(USER_ID)],
         ['Meta answers code 190', (h: Harness) => h.fake.fail('refresh', { kind: 'meta-error', code: 190 })],
-      ])('signs the user out when the refresh is refused for good (%s)', async (_name, refuse) => {
+      ])('signs the user out once the refresh is refused for good (%s)', async (_name, refuse) => {
         const h = await start();
         const { browser } = await signedIn(h);
         h.advance(55 * DAY);
         refuse(h);
+        await browser.fetch('/me');
+        await refreshed(h);
         const response = await browser.fetch('/me');
         expect(await response.json()).toEqual({ token: null });
         expect(isCleared(cookieSet(response, SESSION_COOKIE))).toBe(true);
@@ -468,8 +489,9 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
         const response = await browser.fetch('/me');
         expect(response.status).toBe(200);
         expect(((await response.json()) as { token: { accessToken: string } }).token.accessToken).toBe(before.accessToken);
-        expect(setCookies(response)).toEqual([]);
-        expect(h.fake.callsTo('refresh').length).toBeGreaterThanOrEqual(1);
+        await refreshed(h);
+        const later = await browser.fetch('/me');
+        expect(((await later.json()) as { token: { accessToken: string } }).token.accessToken).toBe(before.accessToken);
       });
     });
 
@@ -498,16 +520,19 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
     });
 
     describe('unexpected failures', () => {
-      it("hands a token store failure to the framework's error channel (500), not to the user as anonymous", async () => {
-        const h = await start({ store: true });
+      it('answers a token store failure with 503 and Retry-After (reported to onError), never as anonymous', async () => {
+        const reported: unknown[] = [];
+        const h = await start({ store: true, auth: { onError: (error) => reported.push(error) } });
         const { browser } = await signedIn(h);
         const down = new Error('token store unreachable');
         // Down, with nothing in memory to answer from: peek cannot tell, get fails.
         h.store!.peek = () => undefined;
         h.store!.get = () => Promise.reject(down);
         const response = await browser.fetch('/me');
-        expect(response.status).toBe(500);
-        expect(h.errors).toContain(down);
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toBe('5');
+        expect(await response.clone().text()).toBe(ERROR_TABLE.store_unavailable.message);
+        expect(reported).toContainEqual(expect.objectContaining({ code: 'store_unavailable', cause: down }));
         await expectNoSecrets(response, h);
         expect(setCookies(response).filter((cookie) => cookie.name === SESSION_COOKIE)).toEqual([]);
       });

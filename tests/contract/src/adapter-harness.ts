@@ -203,6 +203,8 @@ export async function startHarness(mount: MountContractApp, input: HarnessOption
       graphUrl: fake.url,
       timeoutMs: 500,
       retry: { delayMs: 0 },
+      // The suite jumps weeks ahead to reach the refresh window; the idle-session limit has cases of its own.
+      sessionMaxAge: 400 * 86_400_000,
       successRedirect: '/welcome',
       now,
       fetch: upstream.fetch,
