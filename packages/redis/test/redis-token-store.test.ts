@@ -51,22 +51,28 @@ if (unavailable !== undefined) {
     }
 
     describe('key layout', () => {
-      it('keeps the record under token:<userId> with PX until expiresAt, indexed in due by expiresAt', async () => {
+      it('keeps the record under {prefix}token:<userId> with PX until expiresAt, indexed in {prefix}due by expiry then user', async () => {
         const keyPrefix = prefix();
         const redis = client();
         const store = await storeOn(redis, keyPrefix);
         const record = token('17841405793187219', 'sealed-1');
         await store.set(record);
 
-        expect(JSON.parse((await redis.get(`${keyPrefix}token:17841405793187219`))!)).toEqual(record);
-        const pttl = await redis.pttl(`${keyPrefix}token:17841405793187219`);
+        expect(JSON.parse((await redis.get(`{${keyPrefix}}token:17841405793187219`))!)).toEqual(record);
+        const pttl = await redis.pttl(`{${keyPrefix}}token:17841405793187219`);
         expect(pttl).toBeGreaterThan(30 * DAY - 60_000);
         expect(pttl).toBeLessThanOrEqual(30 * DAY);
-        expect(await redis.zscore(`${keyPrefix}due`, '17841405793187219')).toBe(String(record.expiresAt));
+        const member = `${String(record.expiresAt).padStart(16, '0')}:17841405793187219`;
+        expect(await redis.zrange(`{${keyPrefix}}due`, 0, -1, 'WITHSCORES')).toEqual([member, '0']);
+
+        // A replacement moves the index entry: one member per user.
+        const moved = token('17841405793187219', 'sealed-2', { expiresAt: record.expiresAt + 1 });
+        await store.set(moved);
+        expect(await redis.zrange(`{${keyPrefix}}due`, 0, -1)).toEqual([`${String(moved.expiresAt).padStart(16, '0')}:17841405793187219`]);
 
         expect(await store.delete('17841405793187219')).toBe(true);
-        expect(await redis.exists(`${keyPrefix}token:17841405793187219`)).toBe(0);
-        expect(await redis.zscore(`${keyPrefix}due`, '17841405793187219')).toBeNull();
+        expect(await redis.exists(`{${keyPrefix}}token:17841405793187219`)).toBe(0);
+        expect(await redis.zcard(`{${keyPrefix}}due`)).toBe(0);
       });
 
       it('stores an already expired token as no token', async () => {
@@ -75,8 +81,8 @@ if (unavailable !== undefined) {
         const store = await storeOn(redis, keyPrefix);
         await store.set(token('u1', 'live'));
         await store.set(token('u1', 'dead', { expiresAt: Date.now() - 1 }));
-        expect(await redis.exists(`${keyPrefix}token:u1`)).toBe(0);
-        expect(await redis.zcard(`${keyPrefix}due`)).toBe(0);
+        expect(await redis.exists(`{${keyPrefix}}token:u1`)).toBe(0);
+        expect(await redis.zcard(`{${keyPrefix}}due`)).toBe(0);
         expect(await store.get('u1')).toBeNull();
       });
 
@@ -86,9 +92,10 @@ if (unavailable !== undefined) {
         const store = await storeOn(redis, keyPrefix);
         await store.set(token('short', 's', { expiresAt: Date.now() + 50 }));
         await new Promise((resolve) => setTimeout(resolve, 120));
-        expect(await redis.zscore(`${keyPrefix}due`, 'short')).not.toBeNull();
-        await store.set(token('other', 'o'));
-        expect(await redis.zrange(`${keyPrefix}due`, 0, -1)).toEqual(['other']);
+        expect(await redis.zcard(`{${keyPrefix}}due`)).toBe(1);
+        const other = token('other', 'o');
+        await store.set(other);
+        expect(await redis.zrange(`{${keyPrefix}}due`, 0, -1)).toEqual([`${String(other.expiresAt).padStart(16, '0')}:other`]);
       });
 
       it('keeps locks under lock:<key> and one-time keys under once:<key>, both with PX', async () => {
@@ -110,8 +117,8 @@ if (unavailable !== undefined) {
         const keyPrefix = prefix();
         const redis = client();
         const store = await storeOn(redis, keyPrefix, { cache: false });
-        await redis.set(`${keyPrefix}token:u1`, 'not json');
-        await expect(store.get('u1')).rejects.toThrow(`Redis key "${keyPrefix}token:u1" does not hold a threads-auth token record`);
+        await redis.set(`{${keyPrefix}}token:u1`, 'not json');
+        await expect(store.get('u1')).rejects.toThrow(`Redis key "{${keyPrefix}}token:u1" does not hold a threads-auth token record`);
       });
     });
 
@@ -164,7 +171,7 @@ if (unavailable !== undefined) {
         const store = await storeOn(redis, keyPrefix, { cache: { ttlMs: 60_000 } });
         await store.set(token('u1', 'v1'));
         // Written behind the store's back: no invalidation is published.
-        await redis.set(`${keyPrefix}token:u1`, JSON.stringify(token('u1', 'v2')));
+        await redis.set(`{${keyPrefix}}token:u1`, JSON.stringify(token('u1', 'v2')));
         expect((await store.get('u1'))?.sealed).toBe('v1');
         expect((await store.get('u1', { consistent: true }))?.sealed).toBe('v2');
         expect((await store.get('u1'))?.sealed).toBe('v2');
@@ -175,7 +182,7 @@ if (unavailable !== undefined) {
         const redis = client();
         const store = await storeOn(redis, keyPrefix, { cache: { ttlMs: 400 } });
         await store.set(token('u1', 'v1'));
-        await redis.set(`${keyPrefix}token:u1`, JSON.stringify(token('u1', 'v2')));
+        await redis.set(`{${keyPrefix}}token:u1`, JSON.stringify(token('u1', 'v2')));
         expect((await store.get('u1'))?.sealed).toBe('v1');
         await new Promise((resolve) => setTimeout(resolve, 600));
         expect((await store.get('u1'))?.sealed).toBe('v2');

@@ -1,0 +1,204 @@
+/**
+ * The few things `RedisTokenStore` asks of a Redis client, over the three kinds it accepts: an ioredis `Redis`
+ * (standalone or Sentinel), an ioredis `Cluster`, and a node-redis client (`redis` 4 or 5, `createClient()`).
+ * Commands go as raw argument arrays, so one store speaks the same protocol through every client.
+ *
+ * @module
+ */
+import type { Cluster, Redis } from 'ioredis';
+
+/**
+ * The part of a node-redis client (`createClient()` of `redis` 4 or 5) the store uses. Connect it (and give it an
+ * `'error'` listener) before handing it over; the store duplicates it once for its subscription.
+ */
+export interface NodeRedisClient {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: node-redis types its arguments per major; the store sends strings.
+  sendCommand(args: any): Promise<unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above, for MULTI.
+  multi(): { addCommand(args: any): unknown; exec(): Promise<unknown> };
+  // biome-ignore lint/suspicious/noExplicitAny: node-redis' duplicate() is generic over modules and scripts.
+  duplicate(): any;
+  connect(): Promise<unknown>;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** Any client the store accepts. */
+export type RedisClientLike = Redis | Cluster | NodeRedisClient;
+
+/** What a subscription reports to the store. */
+export interface SubscriptionEvents {
+  /** A message on the channel. */
+  message(text: string): void;
+  /** The subscription may have missed messages (its connection dropped). */
+  down(): void;
+  /** The subscription is live again after `down`. */
+  up(): void;
+}
+
+/** The store's own subscription connection. */
+export interface Subscription {
+  /** Resolves once the first SUBSCRIBE is acknowledged. */
+  readonly ready: Promise<void>;
+  /** Unsubscribes and closes the connection. */
+  close(): Promise<void>;
+}
+
+/** One client, seen through the store's eyes. */
+export interface RedisConnection {
+  /** `ioredis`, `ioredis-cluster` or `node-redis`. */
+  readonly kind: 'ioredis' | 'ioredis-cluster' | 'node-redis';
+  /** Sends one command and resolves its reply. */
+  send(args: readonly string[]): Promise<unknown>;
+  /** Sends commands in one MULTI/EXEC; rejects with the first command error. */
+  transaction(commands: readonly (readonly string[])[]): Promise<unknown[]>;
+  /** Opens a connection of the store's own subscribed to `channel`. */
+  subscribe(channel: string, events: SubscriptionEvents): Subscription;
+  /** Closes the client (only for a client the store created). */
+  close(): Promise<void>;
+}
+
+/** What kind of client `client` is, or `undefined` when it is none the store knows. */
+export function clientKind(client: unknown): RedisConnection['kind'] | 'node-redis-cluster' | undefined {
+  if (typeof client !== 'object' || client === null) return undefined;
+  const c = client as Record<string, unknown>;
+  if (typeof c['call'] === 'function' && typeof c['duplicate'] === 'function' && typeof c['isCluster'] === 'boolean') {
+    return c['isCluster'] ? 'ioredis-cluster' : 'ioredis';
+  }
+  if (typeof c['sendCommand'] === 'function' && typeof c['multi'] === 'function' && 'isOpen' in c) {
+    // node-redis' RedisCluster routes by key and has masters/slots; its sendCommand takes (key, readonly, args).
+    return 'masters' in c || typeof c['getSlotMaster'] === 'function' ? 'node-redis-cluster' : 'node-redis';
+  }
+  return undefined;
+}
+
+/** Wraps an ioredis `Redis` or `Cluster`. */
+export function ioredisConnection(client: Redis | Cluster): RedisConnection {
+  const cluster = client.isCluster;
+  return {
+    kind: cluster ? 'ioredis-cluster' : 'ioredis',
+    // Through the named command methods (client.get, client.eval, …), which exist on Redis and Cluster alike.
+    send: (args) => (client as unknown as Record<string, (...rest: string[]) => Promise<unknown>>)[args[0]!.toLowerCase()]!(...args.slice(1)),
+    async transaction(commands) {
+      const results = await client.multi(commands.map((c) => [...c])).exec();
+      if (results === null) throw new Error('threads-auth: Redis aborted the transaction.');
+      return results.map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
+    },
+    subscribe(channel, events) {
+      const subscriber = client.duplicate();
+      let lost = false;
+      let closing = false;
+      // The store owns this connection: its errors are reported through down(), never left unhandled.
+      subscriber.on('error', () => {});
+      subscriber.on('message', (received: string, message: string) => {
+        if (received === channel) events.message(message);
+      });
+      subscriber.on('close', () => {
+        lost = true;
+        events.down();
+      });
+      subscriber.on('ready', () => {
+        if (!lost || closing) return;
+        lost = false;
+        // ioredis resubscribes by itself; subscribing again tells us when it has happened.
+        subscriber.subscribe(channel).then(
+          () => {
+            if (!closing) events.up();
+          },
+          () => {},
+        );
+      });
+      const ready = subscriber.subscribe(channel).then(() => undefined);
+      ready.catch(() => {});
+      return {
+        ready,
+        async close() {
+          closing = true;
+          await quitIoredis(subscriber);
+        },
+      };
+    },
+    close: () => quitIoredis(client),
+  };
+}
+
+/** Wraps a node-redis client (`redis` 4 or 5). */
+export function nodeRedisConnection(client: NodeRedisClient): RedisConnection {
+  return {
+    kind: 'node-redis',
+    send: (args) => client.sendCommand([...args]),
+    async transaction(commands) {
+      const multi = client.multi();
+      for (const command of commands) multi.addCommand([...command]);
+      // node-redis rejects with a MultiErrorReply when a command inside failed.
+      return (await multi.exec()) as unknown[];
+    },
+    subscribe(channel, events) {
+      const subscriber = client.duplicate() as NodeRedisClient & {
+        subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
+        quit(): Promise<unknown>;
+        disconnect(): Promise<unknown>;
+      };
+      let lost = false;
+      let closing = false;
+      const down = () => {
+        if (closing) return;
+        lost = true;
+        events.down();
+      };
+      // An 'error' without a listener would crash the process: node-redis emits one on every lost socket.
+      subscriber.on('error', down);
+      subscriber.on('reconnecting', down);
+      subscriber.on('end', down);
+      // node-redis emits 'ready' only after its resubscribe commands were acknowledged.
+      subscriber.on('ready', () => {
+        if (!lost || closing) return;
+        lost = false;
+        events.up();
+      });
+      const ready = (async () => {
+        await subscriber.connect();
+        await subscriber.subscribe(channel, (message: string) => events.message(message));
+      })();
+      ready.catch(() => {});
+      return {
+        ready,
+        async close() {
+          closing = true;
+          await quitNodeRedis(subscriber);
+        },
+      };
+    },
+    close: () => quitNodeRedis(client as NodeRedisClient & { quit(): Promise<unknown>; disconnect(): Promise<unknown> }),
+  };
+}
+
+async function quitIoredis(connection: Redis | Cluster): Promise<void> {
+  if (connection.status === 'end') return;
+  if (connection.status !== 'ready') {
+    connection.disconnect();
+    return;
+  }
+  try {
+    await connection.quit();
+  } catch {
+    connection.disconnect();
+  }
+}
+
+async function quitNodeRedis(connection: NodeRedisClient & { quit(): Promise<unknown>; disconnect(): Promise<unknown> }): Promise<void> {
+  if (!connection.isOpen) return;
+  if (!connection.isReady) {
+    await connection.disconnect().catch(() => {});
+    return;
+  }
+  try {
+    await connection.quit();
+  } catch {
+    await connection.disconnect().catch(() => {});
+  }
+}
