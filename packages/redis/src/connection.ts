@@ -21,7 +21,8 @@ export interface NodeRedisClient {
   // biome-ignore lint/suspicious/noExplicitAny: node-redis' duplicate() is generic over modules and scripts.
   duplicate(): any;
   connect(): Promise<unknown>;
-  on(event: string, listener: (...args: never[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
+  on(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /** Any client the store accepts. */

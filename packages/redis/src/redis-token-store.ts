@@ -177,6 +177,9 @@ export class RedisTokenStore implements TokenStore {
     if (kind === 'node-redis-cluster') {
       throw new ThreadsAuthOptionError('client', 'is a node-redis cluster, which RedisTokenStore does not support: pass an ioredis Cluster for Redis Cluster.');
     }
+    if (kind === 'node-redis' && !(client as NodeRedisClient).isOpen) {
+      throw new ThreadsAuthOptionError('client', 'is a node-redis client that is not open: call `await client.connect()` before creating the store.');
+    }
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     if (typeof keyPrefix !== 'string' || keyPrefix === '' || /[{}]/.test(keyPrefix)) {
       throw new ThreadsAuthOptionError('keyPrefix', 'must be a non-empty string without "{" or "}" (the store wraps it in a hash tag), e.g. "threads-auth:".');
