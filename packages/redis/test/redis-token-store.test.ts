@@ -1,6 +1,7 @@
 import type { StoredToken } from '@threads-auth/core';
 import { describeUnavailable } from '@threads-auth/contract-tests/store';
 import type { Redis } from 'ioredis';
+import { createClient } from 'redis-v5';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RedisTokenStore } from '../src/index.js';
 import { REDIS_URL, connect, deletePrefix, probeRedis, uniquePrefix } from './redis-server.js';
@@ -286,6 +287,133 @@ if (unavailable !== undefined) {
       });
     });
 
+    describe('sessions', () => {
+      const session = (id: string, userId: string, ttlMs = DAY) => ({ id, userId, expiresAt: Date.now() + ttlMs });
+
+      it('keeps a session under {prefix}session:<id> with PX, indexed under {prefix}user-sessions:<userId>', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix);
+        const s1 = session('s1', '17841405793187219', 60_000);
+        const s2 = session('s2', '17841405793187219', 120_000);
+        await store.setSession(s1);
+        await store.setSession(s2);
+        expect(JSON.parse((await redis.get(`{${keyPrefix}}session:s1`))!)).toEqual(s1);
+        expect(await redis.pttl(`{${keyPrefix}}session:s1`)).toBeGreaterThan(55_000);
+        const index = `{${keyPrefix}}user-sessions:17841405793187219`;
+        expect(await redis.zrange(index, 0, -1, 'WITHSCORES')).toEqual(['s1', String(s1.expiresAt), 's2', String(s2.expiresAt)]);
+        // The index lives as long as the longest session.
+        expect(await redis.pttl(index)).toBeGreaterThan(115_000);
+        expect(await store.deleteSession('s1')).toBe(true);
+        expect(await redis.zrange(index, 0, -1)).toEqual(['s2']);
+        expect(await store.deleteSessions('17841405793187219')).toBe(1);
+        expect(await redis.exists(index, `{${keyPrefix}}session:s2`)).toBe(0);
+      });
+
+      it('stores a session that has already ended as no session', async () => {
+        const keyPrefix = prefix();
+        const redis = client();
+        const store = await storeOn(redis, keyPrefix);
+        await store.setSession(session('s1', 'u1'));
+        await store.setSession({ id: 's1', userId: 'u1', expiresAt: Date.now() - 1 });
+        expect(await redis.exists(`{${keyPrefix}}session:s1`)).toBe(0);
+        expect(await store.getSession('s1')).toBeNull();
+      });
+
+      it('does not let deleteSessions of a former owner end a session id now stored for someone else', async () => {
+        const store = await storeOn(client(), prefix(), { cache: false });
+        await store.setSession(session('shared-id', 'alice'));
+        await store.setSession(session('shared-id', 'bob'));
+        expect(await store.deleteSessions('alice')).toBe(0);
+        expect((await store.getSession('shared-id'))?.userId).toBe('bob');
+      });
+
+      it('serves peekSession from the cache and never after a delete on the same instance', async () => {
+        const redis = client();
+        const store = await storeOn(redis, prefix(), { cache: { ttlMs: 60_000 } });
+        const s1 = session('s1', 'u1');
+        await store.setSession(s1);
+        const get = vi.spyOn(redis, 'get');
+        expect(store.peekSession('s1')).toEqual(s1);
+        expect(await store.getSession('s1')).toEqual(s1);
+        expect(get).not.toHaveBeenCalled();
+        await store.deleteSession('s1');
+        expect(store.peekSession('s1') ?? null).toBeNull();
+        expect(await store.getSession('s1')).toBeNull();
+      });
+
+      it('a logout on instance A stops instance B from answering the session from its cache', async () => {
+        const keyPrefix = prefix();
+        // A long ttl: only the invalidation message can explain b dropping what it cached.
+        const a = await storeOn(client(), keyPrefix, { cache: { ttlMs: 60_000 } });
+        const b = await storeOn(client(), keyPrefix, { cache: { ttlMs: 60_000 } });
+        const s1 = session('s1', 'u1');
+        await a.setSession(s1);
+        await vi.waitFor(async () => {
+          expect(await b.getSession('s1')).toEqual(s1);
+          expect(b.peekSession('s1')).toEqual(s1);
+        });
+        expect(await a.deleteSession('s1')).toBe(true);
+        await vi.waitFor(() => expect(b.peekSession('s1')).toBeUndefined(), { timeout: 2_000, interval: 5 });
+        expect(await b.getSession('s1')).toBeNull();
+      });
+
+      it("a revoke on instance A (deleteSessions) drops every cached session of the user on instance B, and no one else's", async () => {
+        const keyPrefix = prefix();
+        const a = await storeOn(client(), keyPrefix, { cache: { ttlMs: 60_000 } });
+        const b = await storeOn(client(), keyPrefix, { cache: { ttlMs: 60_000 } });
+        const sessions = [session('a1', 'alice'), session('a2', 'alice'), session('b1', 'bob')];
+        for (const s of sessions) await a.setSession(s);
+        await vi.waitFor(async () => {
+          for (const s of sessions) {
+            expect(await b.getSession(s.id)).toEqual(s);
+            expect(b.peekSession(s.id)).toEqual(s);
+          }
+        });
+        expect(await a.deleteSessions('alice')).toBe(2);
+        await vi.waitFor(
+          () => {
+            expect(b.peekSession('a1')).toBeUndefined();
+            expect(b.peekSession('a2')).toBeUndefined();
+          },
+          { timeout: 2_000, interval: 5 },
+        );
+        expect(b.peekSession('b1')).toEqual(sessions[2]);
+        expect(await b.getSession('a1')).toBeNull();
+      });
+    });
+
+    describe('listDue index', () => {
+      it('pages exactly through 500 tokens sharing one expiry with the cursor, in byte order of user id', async () => {
+        const store = await storeOn(client(), prefix(), { cache: false });
+        const expiresAt = Date.now() + 3 * DAY;
+        const ids = Array.from({ length: 500 }, (_, i) => `${17841405793187000 + i * 7919}`);
+        await Promise.all(ids.map((id) => store.set(token(id, `s-${id}`, { expiresAt, issuedAt: Date.now() - 2 * DAY }))));
+        const query = { issuedBefore: Date.now(), expiresBefore: expiresAt, expiresAfter: Date.now() };
+        const seen: string[] = [];
+        let after: { expiresAt: number; userId: string } | undefined;
+        for (;;) {
+          const page = await store.listDue({ ...query, limit: 37, ...(after ? { after } : {}) });
+          if (page.length === 0) break;
+          seen.push(...page.map((t) => t.userId));
+          after = { expiresAt: page.at(-1)!.expiresAt, userId: page.at(-1)!.userId };
+        }
+        expect(seen).toEqual([...ids].sort());
+      });
+
+      it('reads one ZRANGEBYLEX page from the cursor on, not the records before it', async () => {
+        const redis = client();
+        const store = await storeOn(redis, prefix(), { cache: false });
+        const t = Date.now();
+        await Promise.all(Array.from({ length: 300 }, (_, i) => store.set(token(`u${String(i).padStart(3, '0')}`, 's', { expiresAt: t + DAY + i }))));
+        const zrange = vi.spyOn(redis, 'zrangebylex');
+        const page = await store.listDue({ issuedBefore: t, expiresBefore: t + 2 * DAY, expiresAfter: t, limit: 5, after: { expiresAt: t + DAY + 250, userId: 'u250' } });
+        expect(page.map((r) => r.userId)).toEqual(['u251', 'u252', 'u253', 'u254', 'u255']);
+        expect(zrange).toHaveBeenCalledTimes(1);
+        expect(zrange.mock.calls[0]![1]).toBe(`(${String(t + DAY + 250).padStart(16, '0')}:u250`);
+      });
+    });
+
     describe('close()', () => {
       it('quits the client it created from url, and its subscriber', async () => {
         const store = new RedisTokenStore({ url: REDIS_URL, keyPrefix: prefix() });
@@ -334,6 +462,26 @@ if (unavailable !== undefined) {
       it('names the cache option at fault', () => {
         expect(() => new RedisTokenStore({ url: REDIS_URL, cache: { ttlMs: 0 } })).toThrow(/"cache.ttlMs"/);
         expect(() => new RedisTokenStore({ url: REDIS_URL, cache: { max: 1.5 } })).toThrow(/"cache.max"/);
+      });
+
+      it('names timeoutMs and keyPrefix when they are invalid', () => {
+        for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1000']) {
+          expect(() => new RedisTokenStore({ url: REDIS_URL, timeoutMs } as never)).toThrow(/option "timeoutMs" must be a positive number/);
+        }
+        for (const keyPrefix of ['', '{app}:', 'a}b', 42]) {
+          expect(() => new RedisTokenStore({ url: REDIS_URL, keyPrefix } as never)).toThrow(/option "keyPrefix" must be a non-empty string without/);
+        }
+      });
+
+      it('refuses a client it does not know, and says what it accepts', () => {
+        expect(() => new RedisTokenStore({ client: { get() {} } } as never)).toThrow(/option "client" must be an ioredis Redis or Cluster, or a node-redis client/);
+        const nodeRedisCluster = { sendCommand() {}, multi() {}, isOpen: true, masters: [] };
+        expect(() => new RedisTokenStore({ client: nodeRedisCluster } as never)).toThrow(/node-redis cluster.*pass an ioredis Cluster/);
+      });
+
+      it('refuses a node-redis client that is not connected yet', () => {
+        const notOpen = createClient({ url: REDIS_URL });
+        expect(() => new RedisTokenStore({ client: notOpen })).toThrow(/not open: call `await client.connect\(\)`/);
       });
 
       it('uses threads-auth: as the default prefix', async () => {
