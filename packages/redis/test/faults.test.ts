@@ -6,6 +6,10 @@
 import { describeUnavailable } from '@threads-auth/contract-tests/store';
 import type { StoredToken } from '@threads-auth/core';
 import { type FaultProxy, startFaultProxy } from '@threads-auth/testing';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createClient as createClient4 } from 'redis-v4';
 import { createClient as createClient5 } from 'redis-v5';
@@ -156,5 +160,53 @@ if (unavailable !== undefined) {
       await vi.waitFor(() => expect(store.peek('u1')?.sealed ?? 'gone').not.toBe('v1'), { timeout: 2_000, interval: 10 });
       expect((await store.get('u1'))?.sealed).toBe('v2');
     }, 30_000);
+  });
+
+  // A separate process takes the lock through the built package and is SIGKILLed: no release ever runs.
+  describe.skipIf(!existsSync(new URL('../dist/index.js', import.meta.url)))('a refresh lock whose holder is SIGKILLed', () => {
+    it('stays held until its ttl elapses, then another client gets it', async () => {
+      const keyPrefix = uniquePrefix();
+      const TTL = 1_500;
+      const holder = spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { RedisTokenStore } from '@threads-auth/redis';
+const store = new RedisTokenStore({ url: process.env.REDIS_URL, keyPrefix: process.env.KEY_PREFIX, cache: false });
+const release = await store.acquireLock('refresh:17841405793187219', ${TTL});
+console.log(release ? 'locked' : 'busy');
+setInterval(() => {}, 1_000);`,
+        ],
+        { cwd: fileURLToPath(new URL('..', import.meta.url)), env: { ...process.env, REDIS_URL, KEY_PREFIX: keyPrefix }, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const store = new RedisTokenStore({ url: REDIS_URL, keyPrefix, cache: false });
+      try {
+        const [line] = (await once(holder.stdout!, 'data')) as [Buffer];
+        const lockedAt = performance.now();
+        expect(line.toString().trim()).toBe('locked');
+        holder.kill('SIGKILL');
+        await once(holder, 'exit');
+        expect(holder.signalCode).toBe('SIGKILL');
+
+        expect(await store.acquireLock('refresh:17841405793187219', 10_000)).toBeNull();
+        let release: Awaited<ReturnType<RedisTokenStore['acquireLock']>> = null;
+        while (release === null && performance.now() - lockedAt < TTL + 3_000) {
+          release = await store.acquireLock('refresh:17841405793187219', 10_000);
+          if (release === null) await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        const gotAfter = performance.now() - lockedAt;
+        expect(release).not.toBeNull();
+        // Not before the dead holder's ttl ran out (less the time between its SET and its output).
+        expect(gotAfter).toBeGreaterThan(TTL - 250);
+        await release!();
+      } finally {
+        if (holder.exitCode === null && holder.signalCode === null) holder.kill('SIGKILL');
+        await store.close();
+        const cleaner = connect();
+        await deletePrefix(cleaner, keyPrefix);
+        await cleaner.quit();
+      }
+    });
   });
 }
