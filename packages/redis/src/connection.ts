@@ -1,7 +1,7 @@
 /**
  * The few things `RedisTokenStore` asks of a Redis client, over the three kinds it accepts: an ioredis `Redis`
  * (standalone or Sentinel), an ioredis `Cluster`, and a node-redis client (`redis` 4 or 5, `createClient()`).
- * Commands go as raw argument arrays, so one store speaks the same protocol through every client.
+ * Commands go as argument arrays, so one store sends the same commands through every client.
  *
  * @module
  */
@@ -12,15 +12,22 @@ import type { Cluster, Redis } from 'ioredis';
  * `'error'` listener) before handing it over; the store duplicates it once for its subscription.
  */
 export interface NodeRedisClient {
+  /** True once `connect()` was called and until the client is closed. */
   readonly isOpen: boolean;
+  /** True while connected. */
   readonly isReady: boolean;
+  /** Sends one raw command, e.g. `['GET', key]`. */
   // biome-ignore lint/suspicious/noExplicitAny: node-redis types its arguments per major; the store sends strings.
   sendCommand(args: any): Promise<unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: as above, for MULTI.
+  /** Starts a MULTI (only used to tell a client from other objects). */
+  // biome-ignore lint/suspicious/noExplicitAny: node-redis types its arguments per major.
   multi(): { addCommand(args: any): unknown; exec(): Promise<unknown> };
+  /** A new, unconnected client with the same options: the store's subscription connection. */
   // biome-ignore lint/suspicious/noExplicitAny: node-redis' duplicate() is generic over modules and scripts.
   duplicate(): any;
+  /** Connects. */
   connect(): Promise<unknown>;
+  /** Listens to `'error'`, `'ready'`, `'reconnecting'`, `'end'`. */
   // biome-ignore lint/suspicious/noExplicitAny: EventEmitter's own listener type.
   on(event: string, listener: (...args: any[]) => void): unknown;
 }
@@ -52,8 +59,6 @@ export interface RedisConnection {
   readonly kind: 'ioredis' | 'ioredis-cluster' | 'node-redis';
   /** Sends one command and resolves its reply. */
   send(args: readonly string[]): Promise<unknown>;
-  /** Sends commands in one MULTI/EXEC; rejects with the first command error. */
-  transaction(commands: readonly (readonly string[])[]): Promise<unknown[]>;
   /** Opens a connection of the store's own subscribed to `channel`. */
   subscribe(channel: string, events: SubscriptionEvents): Subscription;
   /** Closes the client (only for a client the store created). */
@@ -81,14 +86,6 @@ export function ioredisConnection(client: Redis | Cluster): RedisConnection {
     kind: cluster ? 'ioredis-cluster' : 'ioredis',
     // Through the named command methods (client.get, client.eval, …), which exist on Redis and Cluster alike.
     send: (args) => (client as unknown as Record<string, (...rest: string[]) => Promise<unknown>>)[args[0]!.toLowerCase()]!(...args.slice(1)),
-    async transaction(commands) {
-      const results = await client.multi(commands.map((c) => [...c])).exec();
-      if (results === null) throw new Error('threads-auth: Redis aborted the transaction.');
-      return results.map(([error, value]) => {
-        if (error) throw error;
-        return value;
-      });
-    },
     subscribe(channel, events) {
       const subscriber = client.duplicate();
       let lost = false;
@@ -132,17 +129,9 @@ export function nodeRedisConnection(client: NodeRedisClient): RedisConnection {
   return {
     kind: 'node-redis',
     send: (args) => client.sendCommand([...args]),
-    async transaction(commands) {
-      const multi = client.multi();
-      for (const command of commands) multi.addCommand([...command]);
-      // node-redis rejects with a MultiErrorReply when a command inside failed.
-      return (await multi.exec()) as unknown[];
-    },
     subscribe(channel, events) {
-      const subscriber = client.duplicate() as NodeRedisClient & {
+      const subscriber = client.duplicate() as ClosableNodeRedis & {
         subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<void>;
-        quit(): Promise<unknown>;
-        disconnect(): Promise<unknown>;
       };
       let lost = false;
       let closing = false;
@@ -174,7 +163,7 @@ export function nodeRedisConnection(client: NodeRedisClient): RedisConnection {
         },
       };
     },
-    close: () => quitNodeRedis(client as NodeRedisClient & { quit(): Promise<unknown>; disconnect(): Promise<unknown> }),
+    close: () => quitNodeRedis(client as ClosableNodeRedis),
   };
 }
 
@@ -191,14 +180,17 @@ async function quitIoredis(connection: Redis | Cluster): Promise<void> {
   }
 }
 
-async function quitNodeRedis(connection: NodeRedisClient & { quit(): Promise<unknown>; disconnect(): Promise<unknown> }): Promise<void> {
+type ClosableNodeRedis = NodeRedisClient & { quit(): Promise<unknown>; disconnect(): Promise<unknown>; close?(): Promise<unknown> };
+
+async function quitNodeRedis(connection: ClosableNodeRedis): Promise<void> {
   if (!connection.isOpen) return;
   if (!connection.isReady) {
     await connection.disconnect().catch(() => {});
     return;
   }
   try {
-    await connection.quit();
+    // node-redis 5 renamed quit() to close().
+    await (typeof connection.close === 'function' ? connection.close() : connection.quit());
   } catch {
     await connection.disconnect().catch(() => {});
   }

@@ -199,7 +199,7 @@ export class RedisTokenStore implements TokenStore {
     this.#ownsClient = url !== undefined;
     this.#redis =
       url !== undefined
-        ? ioredisConnection(new Redis(url as string, { commandTimeout: timeoutMs }))
+        ? ioredisConnection(ownClient(url as string))
         : kind === 'node-redis'
           ? nodeRedisConnection(client as NodeRedisClient)
           : ioredisConnection(client as Redis);
@@ -338,8 +338,9 @@ export class RedisTokenStore implements TokenStore {
     if (!(limit > 0)) return Promise.resolve([]);
     return this.#bounded('listDue', async () => {
       const due: StoredToken[] = [];
-      let { min } = dueRange(query);
-      const { max } = dueRange(query);
+      const range = dueRange(query);
+      const max = range.max;
+      let min = range.min;
       const page = Math.min(Math.max(limit, 16), LIST_DUE_PAGE);
       while (due.length < limit) {
         const members = (await this.#redis.send(['ZRANGEBYLEX', this.#dueKey, min, max, 'LIMIT', '0', String(page)])) as string[];
@@ -606,6 +607,13 @@ export class RedisTokenStore implements TokenStore {
     this.#sessions?.clear();
     this.#generation++;
   }
+}
+
+/** The client of a store made from `url`: its connection errors surface as rejected calls, not as unhandled events. */
+function ownClient(url: string): Redis {
+  const client = new Redis(url);
+  client.on('error', () => {});
+  return client;
 }
 
 function readCacheOptions(cache: RedisTokenStoreCacheOptions | false | undefined): Required<RedisTokenStoreCacheOptions> | undefined {
