@@ -8,7 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import { createClient as createClient4 } from 'redis-v4';
 import { createClient as createClient5 } from 'redis-v5';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type RedisClientLike, RedisTokenStore, type RedisTokenStoreOptions, RedisTokenStoreTimeoutError } from '../src/index.js';
+import type { RedisClientLike, RedisTokenStore, RedisTokenStoreOptions, RedisTokenStoreTimeoutError } from '../src/index.js';
 
 describe('@threads-auth/redis types', () => {
   it('accepts every supported client kind as `client`, without casts', () => {
