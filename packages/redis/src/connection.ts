@@ -57,6 +57,11 @@ export interface Subscription {
 export interface RedisConnection {
   /** `ioredis`, `ioredis-cluster` or `node-redis`. */
   readonly kind: 'ioredis' | 'ioredis-cluster' | 'node-redis';
+  /**
+   * What the client itself puts before every key it sends (ioredis' `keyPrefix` option), so that keys a script
+   * builds from its arguments match the keys the client prefixed. Empty for node-redis.
+   */
+  readonly clientKeyPrefix: string;
   /** Sends one command and resolves its reply. */
   send(args: readonly string[]): Promise<unknown>;
   /** Opens a connection of the store's own subscribed to `channel`. */
@@ -82,8 +87,10 @@ export function clientKind(client: unknown): RedisConnection['kind'] | 'node-red
 /** Wraps an ioredis `Redis` or `Cluster`. */
 export function ioredisConnection(client: Redis | Cluster): RedisConnection {
   const cluster = client.isCluster;
+  const options = client.options as { keyPrefix?: unknown };
   return {
     kind: cluster ? 'ioredis-cluster' : 'ioredis',
+    clientKeyPrefix: typeof options.keyPrefix === 'string' ? options.keyPrefix : '',
     // Through the named command methods (client.get, client.eval, …), which exist on Redis and Cluster alike.
     send: (args) => (client as unknown as Record<string, (...rest: string[]) => Promise<unknown>>)[args[0]!.toLowerCase()]!(...args.slice(1)),
     subscribe(channel, events) {
@@ -128,6 +135,7 @@ export function ioredisConnection(client: Redis | Cluster): RedisConnection {
 export function nodeRedisConnection(client: NodeRedisClient): RedisConnection {
   return {
     kind: 'node-redis',
+    clientKeyPrefix: '',
     send: (args) => client.sendCommand([...args]),
     subscribe(channel, events) {
       const subscriber = client.duplicate() as ClosableNodeRedis & {

@@ -328,6 +328,32 @@ if (unavailable !== undefined) {
         expect((await store.getSession('shared-id'))?.userId).toBe('bob');
       });
 
+      it("works under an ioredis client's own keyPrefix, scripts included", async () => {
+        const outer = uniquePrefix();
+        disposers.push(async () => {
+          const cleaner = connect();
+          await deletePrefix(cleaner, outer);
+          await cleaner.quit();
+        });
+        const keyPrefix = prefix();
+        const prefixed = connect({ keyPrefix: outer });
+        disposers.push(async () => {
+          await prefixed.quit();
+        });
+        const store = await storeOn(prefixed, keyPrefix, { cache: false });
+        const raw = client();
+        await store.set(token('u1', 'v1'));
+        await store.setSession(session('s1', 'u1'));
+        await store.setSession(session('s2', 'u1'));
+        expect(await raw.exists(`${outer}{${keyPrefix}}token:u1`, `${outer}{${keyPrefix}}session:s1`, `${outer}{${keyPrefix}}user-sessions:u1`)).toBe(3);
+        expect((await store.listDue({ issuedBefore: Date.now(), expiresBefore: Date.now() + 60 * DAY, expiresAfter: Date.now(), limit: 5 })).map((t) => t.userId)).toEqual(['u1']);
+        expect(await store.deleteSession('s1')).toBe(true);
+        expect(await raw.zrange(`${outer}{${keyPrefix}}user-sessions:u1`, 0, -1)).toEqual(['s2']);
+        expect(await store.deleteSessions('u1')).toBe(1);
+        expect(await raw.exists(`${outer}{${keyPrefix}}session:s2`)).toBe(0);
+        expect(await store.delete('u1')).toBe(true);
+      });
+
       it('serves peekSession from the cache and never after a delete on the same instance', async () => {
         const redis = client();
         const store = await storeOn(redis, prefix(), { cache: { ttlMs: 60_000 } });
