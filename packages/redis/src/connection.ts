@@ -143,24 +143,31 @@ export function nodeRedisConnection(client: NodeRedisClient): RedisConnection {
       };
       let lost = false;
       let closing = false;
+      let subscribed = false;
       const down = () => {
         if (closing) return;
         lost = true;
         events.down();
       };
-      // An 'error' without a listener would crash the process: node-redis emits one on every lost socket.
-      subscriber.on('error', down);
+      // An 'error' without a listener would crash the process: node-redis emits one on every lost socket, after
+      // marking itself not ready. Any other error leaves the subscription as it is.
+      subscriber.on('error', () => {
+        if (!subscriber.isReady) down();
+      });
       subscriber.on('reconnecting', down);
       subscriber.on('end', down);
-      // node-redis emits 'ready' only after its resubscribe commands were acknowledged.
+      // node-redis emits 'ready' only after its resubscribe commands were acknowledged (and before the first
+      // SUBSCRIBE was even sent: that one is awaited below).
       subscriber.on('ready', () => {
-        if (!lost || closing) return;
+        if (!lost || closing || !subscribed) return;
         lost = false;
         events.up();
       });
       const ready = (async () => {
         await subscriber.connect();
         await subscriber.subscribe(channel, (message: string) => events.message(message));
+        subscribed = true;
+        lost = false;
       })();
       ready.catch(() => {});
       return {

@@ -146,6 +146,28 @@ if ('skip' in server) {
     }, 60_000);
   });
 
+  // The control: the same node-redis example without its 'error' listener dies when Redis goes away, so the
+  // test above can tell a process that survived from one that did not.
+  describe('README control: the node-redis example without its error listener', () => {
+    it('crashes when Redis is killed', async () => {
+      const example = cases[1]!.code!;
+      const withoutListener = example.replace(/^redis\.on\('error'.*\n/m, '');
+      expect(withoutListener).not.toBe(example);
+      await server.restart();
+      const child = runExample(withoutListener + HARNESS, { REDIS_URL: server.url });
+      try {
+        await child.started();
+        expect(await child.round()).toMatchObject({ ok: true });
+        const exited = new Promise((resolve) => child.child.once('exit', resolve));
+        await server.kill();
+        await expect(Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('alive'), 10_000))])).resolves.not.toBe('alive');
+        expect(child.stderr()).toMatch(/Unhandled 'error' event|ECONNRESET|Socket closed unexpectedly/);
+      } finally {
+        child.kill();
+      }
+    }, 30_000);
+  });
+
   afterAll(async () => {
     await server.stop();
   });
