@@ -1,28 +1,26 @@
 /**
- * The local read cache of `RedisTokenStore`: a bounded, least-recently-used map from user id to the last
- * record read or written, each entry fresh for a fixed time.
+ * The local read caches of `RedisTokenStore`: bounded, least-recently-used maps from a key (user id, session
+ * id) to the last record read or written, each entry fresh for a fixed time.
  *
  * @module
  */
-import type { StoredToken } from '@threads-auth/core';
-
-interface Entry {
-  readonly token: StoredToken | null;
+interface Entry<T> {
+  readonly value: T | null;
   readonly freshUntil: number;
 }
 
 /**
- * A bounded LRU map of user id → token (or `null` for "no token"), each entry served for at most `ttlMs`.
+ * A bounded LRU map of key → record (or `null` for "none"), each entry served for at most `ttlMs`.
  * Coherence across instances is the store's job; this only bounds age and size.
  */
-export class ReadCache {
-  readonly #entries = new Map<string, Entry>();
+export class ReadCache<T> {
+  readonly #entries = new Map<string, Entry<T>>();
   readonly #ttlMs: number;
   readonly #max: number;
 
   /**
    * @param ttlMs - How long an entry may be served after it was stored, in milliseconds.
-   * @param max - How many users to keep; the least recently used is evicted first.
+   * @param max - How many keys to keep; the least recently used is evicted first.
    */
   constructor(ttlMs: number, max: number) {
     this.#ttlMs = ttlMs;
@@ -30,32 +28,39 @@ export class ReadCache {
   }
 
   /**
-   * The cached entry for `userId` at time `now`: `{ token }` (token may be `null`, a cached miss), or
+   * The cached entry for `key` at time `now`: `{ value }` (value may be `null`, a cached miss), or
    * `undefined` when nothing fresh is cached.
    */
-  get(userId: string, now: number): { readonly token: StoredToken | null } | undefined {
-    const entry = this.#entries.get(userId);
+  get(key: string, now: number): { readonly value: T | null } | undefined {
+    const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(userId);
+    this.#entries.delete(key);
     if (entry.freshUntil <= now) return undefined;
     // Re-inserting moves the entry to the end of the Map's iteration order: the most recently used.
-    this.#entries.set(userId, entry);
+    this.#entries.set(key, entry);
     return entry;
   }
 
-  /** Caches `token` (or a miss, `null`) for `userId`, evicting the least recently used entry when full. */
-  set(userId: string, token: StoredToken | null, now: number): void {
-    this.#entries.delete(userId);
-    this.#entries.set(userId, { token, freshUntil: now + this.#ttlMs });
+  /** Caches `value` (or a miss, `null`) for `key`, evicting the least recently used entry when full. */
+  set(key: string, value: T | null, now: number): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, freshUntil: now + this.#ttlMs });
     if (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
   }
 
-  /** Forgets `userId`. */
-  delete(userId: string): void {
-    this.#entries.delete(userId);
+  /** Forgets `key`. */
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** The keys whose cached value (fresh or not) satisfies `test`. */
+  keysWhere(test: (value: T | null) => boolean): string[] {
+    const keys: string[] = [];
+    for (const [key, entry] of this.#entries) if (test(entry.value)) keys.push(key);
+    return keys;
   }
 
   /** Forgets everything. */

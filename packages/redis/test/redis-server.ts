@@ -4,7 +4,7 @@
  */
 import type { TokenStoreFixture, TokenStoreUnavailable } from '@threads-auth/contract-tests/store';
 import { Redis, type RedisOptions } from 'ioredis';
-import { RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
+import { type RedisClientLike, RedisTokenStore, type RedisTokenStoreOptions } from '../src/index.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -36,14 +36,16 @@ export function uniquePrefix(): string {
   return `threads-auth-test:${globalThis.crypto.randomUUID()}:`;
 }
 
-/** Deletes every key under `prefix`. */
+/** Deletes every key under `prefix`: `<prefix>…` (locks, one-time keys) and `{<prefix>}…` (tokens, sessions). */
 export async function deletePrefix(client: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== '0');
+  for (const pattern of [`${prefix}*`, `{${prefix}}*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) await client.del(key);
+    } while (cursor !== '0');
+  }
 }
 
 /** A connection of the tests' own, named so a test can find (and kill) the store's duplicate of it. */
@@ -51,18 +53,27 @@ export function connect(options: RedisOptions = {}): Redis {
   return new Redis(REDIS_URL, options);
 }
 
+/** A client for a fixture, and how to close it. */
+export interface FixtureClient {
+  readonly client: RedisClientLike;
+  quit(): Promise<unknown>;
+}
+
 /**
  * The contract fixture: a store on a client of its own with a random prefix, cleaned and closed afterwards.
- * `makeClient` lets a suite run the store on another ioredis major.
+ * `makeClient` lets a suite run the store on another client (ioredis 6, node-redis 4 or 5).
  */
 export function redisFixture(
   unavailable: string | undefined,
   storeOptions: Omit<RedisTokenStoreOptions, 'client' | 'url'> = {},
-  makeClient: () => Redis = () => connect(),
+  makeClient: () => Promise<FixtureClient> | FixtureClient = () => {
+    const client = connect();
+    return { client, quit: () => client.quit() };
+  },
 ): () => Promise<TokenStoreFixture | TokenStoreUnavailable> {
   return async () => {
     if (unavailable !== undefined) return { skip: unavailable };
-    const client = makeClient();
+    const { client, quit } = await makeClient();
     const keyPrefix = uniquePrefix();
     const store = new RedisTokenStore({ ...storeOptions, client, keyPrefix });
     await store.ready();
@@ -70,8 +81,10 @@ export function redisFixture(
       store,
       cleanup: async () => {
         await store.close();
-        await deletePrefix(client, keyPrefix);
-        await client.quit();
+        const cleaner = connect();
+        await deletePrefix(cleaner, keyPrefix);
+        await cleaner.quit();
+        await quit();
       },
     };
   };
