@@ -147,7 +147,7 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
   /** `session` for the request of `active`, with the cookie re-issued when it rolls or must carry a new token. */
   function continueWith(active: Active, session: Session, at: number): PassOutcome {
     // Cookie mode: a refreshed token travels in a re-sealed cookie. Store mode: the reference is unchanged.
-    const carriesNewToken = store === undefined && session !== active.session;
+    const carriesNewToken = store === undefined && session !== active.carried.session;
     if (!carriesNewToken && !sessions.due(active.carried, at)) return session.pass;
     return pass(session.token, [sessions.renew(active, session.record, at)]);
   }

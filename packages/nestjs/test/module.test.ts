@@ -225,7 +225,7 @@ describe('ThreadsAuthModule.forRootAsync', () => {
     @Injectable()
     class ThreadsConfig {
       create(): ThreadsAuthOptions {
-        return threadsOptions(fake, { basePath: '/login-with-threads' });
+        return threadsOptions(fake, { basePath: '/login-with-threads', redirectUri: 'http://app.test/login-with-threads/callback' });
       }
     }
 
@@ -304,7 +304,7 @@ describe('the global module', () => {
     await expect(failure).rejects.toThrow(/PostsService.*ThreadsAuthService|ThreadsAuthService.*PostsService/s);
   });
 
-  it('hands unexpected failures (a token store that is down) to Nest exception handling', async () => {
+  it('answers a token store that is down with 503 and Retry-After, and hands other unexpected failures to Nest exception handling', async () => {
     const store = new MemoryTokenStore();
     const { browser } = await start(appModule([ThreadsAuthModule.forRoot(threadsOptions(fake, { store }))]));
     const user = browser();
@@ -315,8 +315,15 @@ describe('the global module', () => {
       throw new Error('connection refused');
     };
     const response = await user.fetch('/me');
-    expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ statusCode: 500, message: 'Internal server error' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    // A failure that is not the store's (a bug in a store's peek) reaches Nest's exception handling.
+    store.peek = () => {
+      throw new Error('store bug');
+    };
+    const crashed = await user.fetch('/me');
+    expect(crashed.status).toBe(500);
+    expect(await crashed.json()).toEqual({ statusCode: 500, message: 'Internal server error' });
   });
 });
 
