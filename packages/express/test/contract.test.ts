@@ -8,17 +8,25 @@ import { requireThreadsToken, threadsAuth } from '../src/index.js';
 const majors = { 'Express 5': express, 'Express 4': express4 as unknown as typeof express };
 
 for (const [name, createApp] of Object.entries(majors)) {
-  describeAdapterContract(name, (auth, { bodyParser, onError }) => {
+  describeAdapterContract(name, (auth, { bodyParser, parser, prefix = '', onError }) => {
     const app = createApp();
-    if (bodyParser) app.use(createApp.urlencoded({ extended: false }));
-    app.use(threadsAuth(auth));
-    app.get('/me', (req, res) => {
+    if (bodyParser) {
+      const parsers = {
+        text: () => createApp.text({ type: '*/*' }),
+        raw: () => createApp.raw({ type: '*/*' }),
+        json: () => createApp.json(),
+      };
+      app.use(parser === undefined ? createApp.urlencoded({ extended: false }) : parsers[parser]());
+    }
+    if (prefix === '') app.use(threadsAuth(auth));
+    else app.use(prefix, threadsAuth(auth));
+    app.get(`${prefix}/me`, (req, res) => {
       res.json(contractMeBody(req.threadsToken));
     });
-    app.get('/protected', requireThreadsToken(), (_req, res) => {
+    app.get(`${prefix}/protected`, requireThreadsToken(), (_req, res) => {
       res.send('ok');
     });
-    app.get('/publish', requireThreadsToken({ scopes: ['threads_content_publish'] }), (_req, res) => {
+    app.get(`${prefix}/publish`, requireThreadsToken({ scopes: ['threads_content_publish'] }), (_req, res) => {
       res.send('published');
     });
     app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {

@@ -9,13 +9,17 @@ import { requireThreadsToken, threadsAuth } from '../src/index.js';
 const majors = { 'Koa 3': Koa, 'Koa 2': Koa2 as unknown as typeof Koa };
 
 for (const [name, KoaApp] of Object.entries(majors)) {
-  describeAdapterContract(name, (auth, { bodyParser, onError }) => {
+  describeAdapterContract(name, (auth, { bodyParser, parser, prefix = '', onError }) => {
   const app = new KoaApp();
   app.on('error', onError);
-  if (bodyParser) app.use(formParser());
+  if (bodyParser) {
+    // @koa/bodyparser with text enabled: a form then arrives as a string (what the issue tried).
+    const options = parser === 'json' ? { enableTypes: ['json'] } : parser !== undefined ? { enableTypes: ['text'], extendTypes: { text: ['application/x-www-form-urlencoded'] } } : {};
+    app.use(formParser(options as Parameters<typeof formParser>[0]));
+  }
   app.use(threadsAuth(auth));
   app.use(async (ctx, next) => {
-    switch (ctx.path) {
+    switch (prefix !== '' && ctx.path.startsWith(prefix) ? ctx.path.slice(prefix.length) : ctx.path) {
       case '/me':
         ctx.body = contractMeBody(ctx.state.threadsToken);
         return;

@@ -5,6 +5,7 @@
  */
 import { type ArgumentsHost, Catch, Controller, Get, HttpException, Module, UseGuards } from '@nestjs/common';
 import { APP_FILTER, BaseExceptionFilter, NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import { RequireThreadsScopes, ThreadsAuthGuard, ThreadsAuthModule, ThreadsToken } from '../src/index.js';
 
@@ -29,7 +30,7 @@ class ContractController {
   }
 }
 
-describeAdapterContract(`NestJS ${process.env['NEST_MAJOR']}`, async (auth, { bodyParser, onError }) => {
+describeAdapterContract(`NestJS ${process.env['NEST_MAJOR']}`, async (auth, { bodyParser, parser, prefix, onError }) => {
   /** The app's error channel: every unexpected error reaches `onError`, then Nest answers 500. */
   @Catch()
   class ErrorChannel extends BaseExceptionFilter {
@@ -46,7 +47,10 @@ describeAdapterContract(`NestJS ${process.env['NEST_MAJOR']}`, async (auth, { bo
   })
   class AppModule {}
 
-  const app = await NestFactory.create(AppModule, { bodyParser, logger: false, abortOnError: false });
+  // Nest's default parsers (json + urlencoded), or only the one the variant names.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: bodyParser && parser === undefined, logger: false, abortOnError: false });
+  if (bodyParser && parser !== undefined) app.useBodyParser(parser, parser === 'json' ? {} : { type: '*/*' });
+  if (prefix !== undefined) app.setGlobalPrefix(prefix.slice(1));
   await app.init();
   return { listener: app.getHttpAdapter().getInstance(), close: () => app.close() };
 });

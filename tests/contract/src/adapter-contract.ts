@@ -20,6 +20,7 @@
 import { ERROR_TABLE, type ThreadsAuthErrorCode } from '@threads-auth/core';
 import type { FakeEndpoint, FakeFailure } from '@threads-auth/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeSessionContract } from './adapter-contract-sessions.js';
 import {
   beginSignIn,
   CLOCK_START,
@@ -118,6 +119,8 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
       expect(flow.callback.status, await flow.callback.clone().text()).toBe(302);
       return { browser, flow };
     };
+
+    describeSessionContract(start, signedIn);
 
     describe('sign-in', () => {
       for (const variant of [PLAIN, PARSED]) {

@@ -17,6 +17,17 @@ export interface ContractVariant {
    * so that `readBody` is proven both with a parsed body and with the raw stream.
    */
   readonly bodyParser: boolean;
+  /**
+   * With `bodyParser`: which parser the framework mounts first instead of its form parser. `text` and `raw`
+   * take every content type (`express.text({ type: '*\/*' })`, …), `json` only JSON. Adapters that cannot
+   * mount one leave it out: the Meta callbacks must work whatever an app mounted.
+   */
+  readonly parser?: 'text' | 'raw' | 'json';
+  /**
+   * Mount the middleware under this path prefix (`app.use('/api', …)` in Express, `setGlobalPrefix('api')` in
+   * Nest) and serve the app routes under it too. The suite's `redirectUri` then carries the prefix.
+   */
+  readonly prefix?: string;
 }
 
 /** What the suite hands the app besides the variant. */
@@ -197,7 +208,7 @@ export async function startHarness(mount: MountContractApp, input: HarnessOption
     const options: ThreadsAuthOptions = {
       clientId: fake.clientId,
       clientSecret: fake.clientSecret,
-      redirectUri: `${origin}/auth/threads/callback`,
+      redirectUri: `${origin}${input.variant?.prefix ?? ''}/auth/threads/callback`,
       secret: CONTRACT_SECRET,
       authorizationUrl: fake.authorizationUrl,
       graphUrl: fake.url,
@@ -262,7 +273,7 @@ export interface SignIn extends PendingSignIn {
 /** Walks `browser` through login and the consent (`allow` or `cancel`), stopping before the callback. */
 export async function beginSignIn(browser: Browser, harness: Harness, input: { returnTo?: string; decision?: 'allow' | 'cancel' } = {}): Promise<PendingSignIn> {
   const query = input.returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(input.returnTo)}`;
-  const login = await browser.fetch(`/auth/threads/login${query}`);
+  const login = await browser.fetch(`${new URL(harness.options.redirectUri).pathname.replace(/\/callback$/, '')}/login${query}`);
   const authorizeUrl = login.headers.get('location');
   if (login.status !== 302 || authorizeUrl === null) throw new Error(`login answered ${login.status}: ${await login.text()}`);
   const location = await harness.fake.approve(authorizeUrl, input.decision ?? 'allow');
