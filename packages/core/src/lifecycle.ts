@@ -117,7 +117,8 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
       if (!isDue(latest.record, now())) return { status: 'current', session: latest };
       return await refreshNow(latest, key);
     } finally {
-      await release?.();
+      // A lock the store cannot release (it went down meanwhile) expires by its ttl; the result stands.
+      await release?.().catch((error: unknown) => ctx.report(error));
     }
   }
 
