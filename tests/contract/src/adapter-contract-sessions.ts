@@ -47,7 +47,13 @@ function rawPost(origin: string, path: string, body: string, pace: { tickMs?: nu
     }
     socket.write(body[sent++]!);
   }, pace.tickMs ?? 1_000);
-  return { closed, stop: () => (clearInterval(timer), socket.destroy()) };
+  return {
+    closed,
+    stop: () => {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
 }
 
 /** Registers the sessions-and-hostile-input cases. */
