@@ -8,7 +8,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 /** A PEM key and certificate, and whose CA signed it. */
 export interface LoopbackCertificate {
@@ -34,7 +33,8 @@ async function mkcertCa(): Promise<{ key: string; cert: string } | undefined> {
 
 /** A certificate for `localhost`, `127.0.0.1` and `::1`. */
 export async function loopbackCertificate(): Promise<LoopbackCertificate> {
-  const ca = await mkcertCa();
+  // Loaded here, not at import: it costs more than the rest of the CLI, and only a loopback login needs it.
+  const [{ generate }, ca] = await Promise.all([import('selfsigned'), mkcertCa()]);
   const notBeforeDate = new Date(Date.now() - 60_000);
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
