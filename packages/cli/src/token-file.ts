@@ -37,5 +37,6 @@ export function defaultTokenFile(env: Readonly<Record<string, string | undefined
  */
 export function tokenFileSecret(appSecret: string): string {
   if (typeof appSecret !== 'string' || appSecret === '') throw new TypeError('tokenFileSecret: appSecret must be your Threads App secret.');
-  return `threads-auth token file v1:${appSecret}`;
+  // The prefix alone is longer than the 32 characters core requires of `secret`, whatever the app secret's length.
+  return `threads-auth CLI token file, format 1: ${appSecret}`;
 }
