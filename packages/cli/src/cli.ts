@@ -115,7 +115,7 @@ Exit codes: 0 ok, 1 failed (Threads refused or unreachable, file error), 2 usage
 4 login failed (cancelled, timed out, bad callback), 5 doctor found problems.
 `;
 
-function commandHelp(name: string, spec: CommandSpec): string {
+function commandHelp(spec: CommandSpec): string {
   return `${spec.usage}\n\n${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.\n${spec.help ? `\n${spec.help}\n` : ''}\n${COMMON_HELP}\n`;
 }
 
@@ -199,7 +199,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const spec = topic === undefined ? undefined : COMMANDS[topic];
-    io.stdout.write(spec === undefined ? MAIN_HELP : commandHelp(topic!, spec));
+    io.stdout.write(spec === undefined ? MAIN_HELP : commandHelp(spec));
     return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
   if (name === '--version' || name === '-v') {
@@ -220,7 +220,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return fail('usage', 'usage', `${(error as Error).message.split('\n')[0]}; run \`threads-auth ${name} --help\``);
   }
   if (values['help'] === true) {
-    io.stdout.write(commandHelp(name, spec));
+    io.stdout.write(commandHelp(spec));
     return EXIT_CODES.ok;
   }
   try {

@@ -36,8 +36,8 @@ export interface CallbackServer {
 }
 
 function page(title: string, message: string): string {
-  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>${escape(title)}</title><body style="font:16px system-ui;max-width:32rem;margin:4rem auto"><h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>`;
+  const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>${html(title)}</title><body style="font:16px system-ui;max-width:32rem;margin:4rem auto"><h1>${html(title)}</h1><p>${html(message)}</p></body></html>`;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
