@@ -7,7 +7,6 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { buildAuthorizationUrl, exchangeCode, exchangeForLongLivedToken, isThreadsAuthError, type ThreadsToken } from '@threads-auth/core';
 import { openBrowser } from './browser.js';
 import { loopbackCertificate } from './certificate.js';
@@ -54,25 +53,39 @@ export function pastedQuery(text: string, redirectUri: string): URLSearchParams 
   return query;
 }
 
-/** The first non-empty line of `input`, or an error after `timeoutMs` or at the end of input. */
+/** A pasted address is far shorter; more without a newline is not one. */
+const MAX_LINE = 16 * 1024;
+
+/** The first non-empty line of `input`; an error after `timeoutMs`, at the end of input, or past {@link MAX_LINE}. */
 function readLine(input: NodeJS.ReadableStream, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const lines = createInterface({ input, terminal: false });
+    let buffered = '';
     const timer = setTimeout(() => done(new CliError('login_failed', `no address was pasted within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const onData = (chunk: Buffer | string) => {
+      buffered += String(chunk);
+      for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.trim() !== '') return done(line);
+      }
+      if (buffered.length > MAX_LINE) done(new CliError('login_failed', 'the pasted input is not an address (too long)'));
+    };
+    const onEnd = () => (buffered.trim() !== '' ? done(buffered) : done(new CliError('login_failed', 'standard input ended before an address was pasted')));
+    const onError = (error: Error) => done(error);
     const done = (result: string | Error) => {
       clearTimeout(timer);
-      lines.removeAllListeners();
-      lines.close();
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.off('error', onError);
       // A pipe on stdin that the other side keeps open would otherwise hold the process after the command.
       input.pause();
       (input as { unref?: () => void }).unref?.();
       if (typeof result === 'string') resolve(result);
       else reject(result);
     };
-    lines.on('line', (line) => {
-      if (line.trim() !== '') done(line);
-    });
-    lines.on('close', () => done(new CliError('login_failed', 'standard input ended before an address was pasted')));
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.on('error', onError);
   });
 }
 
