@@ -83,6 +83,25 @@ describe('threads-auth login (paste flow)', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ userId: '17841405793187219', missingScopes: [], file: cli.file });
   });
 
+  it('says clearly which requested scope was not granted', async () => {
+    const running = startBin(['login', '--no-open', '--scopes', 'threads_content_publish,threads_manage_insights'], cli.env());
+    const [, url] = await running.waitForStderr(/(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/);
+    const asked = new URL(url!).searchParams;
+    expect(asked.get('scope')).toBe('threads_basic,threads_content_publish,threads_manage_insights');
+    // The user grants less than was asked: the consent form posted with one permission fewer.
+    const consent = await fetch(`${cli.threads.url}/oauth/authorize/consent`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ client_id: asked.get('client_id')!, redirect_uri: asked.get('redirect_uri')!, scope: 'threads_basic,threads_content_publish', state: asked.get('state')!, decision: 'allow' }),
+    });
+    running.child.stdin.write(`${consent.headers.get('location')}\n`);
+    const run = await running.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Scopes:   threads_basic, threads_content_publish');
+    expect(run.stdout).toContain('Not granted: threads_manage_insights was requested but the user did not grant it');
+    expect(run.stdout).not.toContain('Not granted: threads_content_publish');
+  });
+
   it('fails with exit 4 and stores nothing when the pasted state is not ours', async () => {
     const running = startBin(['login', '--no-open'], cli.env());
     const [, url] = await running.waitForStderr(/(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/);
