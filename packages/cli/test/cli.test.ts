@@ -1,16 +1,16 @@
 /** The real bin, as a child process, against the fake Threads over real HTTP(S). */
 import { request } from 'node:https';
-import { readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY, freePort, pasteLogin, runBin, setupCli, startBin } from './harness.js';
 
 type Cli = Awaited<ReturnType<typeof setupCli>>;
 
-/** GET over https with certificate checks off (the CLI serves a self-signed certificate). */
-function getInsecure(url: string): Promise<{ status: number; body: string }> {
+/** GET over https with certificate checks off (the CLI serves a self-signed certificate), or checked against `ca`. */
+function getInsecure(url: string, ca?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { rejectUnauthorized: false, timeout: 10_000 }, (res) => {
+    const req = request(url, { ...(ca === undefined ? { rejectUnauthorized: false } : { ca }), timeout: 10_000 }, (res) => {
       let body = '';
       res.on('data', (c) => {
         body += String(c);
@@ -159,6 +159,42 @@ describe('threads-auth login (https loopback flow)', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('User:     17841405793187219');
       expect((await runBin(['token'], cli.env())).code).toBe(0);
+    } finally {
+      await cli.close();
+    }
+  });
+});
+
+describe('threads-auth login (https loopback flow with mkcert)', () => {
+  it("signs its certificate with mkcert's CA when `mkcert -CAROOT` has one, so the certificate checks pass", async () => {
+    const { generate } = await import('selfsigned');
+    const ca = await generate([{ name: 'commonName', value: 'threads-auth test CA' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    });
+    const port = await freePort();
+    const redirectUri = `https://127.0.0.1:${port}/callback/`;
+    const cli = await setupCli({ redirectUri });
+    try {
+      // A stand-in mkcert on PATH whose -CAROOT is a directory holding that CA, as mkcert lays it out.
+      const caroot = join(cli.home, 'caroot');
+      const bin = join(cli.home, 'bin');
+      await mkdir(caroot, { recursive: true });
+      await mkdir(bin, { recursive: true });
+      await writeFile(join(caroot, 'rootCA.pem'), ca.cert);
+      await writeFile(join(caroot, 'rootCA-key.pem'), ca.private);
+      await writeFile(join(bin, 'mkcert'), `#!/bin/sh\necho "${caroot}"\n`, { mode: 0o755 });
+      const running = startBin(['login', '--no-open'], cli.env({ PATH: `${bin}:${process.env['PATH'] ?? ''}` }));
+      const [, url] = await running.waitForStderr(/(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/);
+      expect(running.output.stderr).toContain('mkcert certificate');
+      const page = await getInsecure(await cli.threads.approve(url!), ca.cert);
+      expect(page.status).toBe(200);
+      const run = await running.done;
+      expect(run.code, run.stderr).toBe(0);
     } finally {
       await cli.close();
     }
