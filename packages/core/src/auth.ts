@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { createAdoptToken, type AdoptToken } from './adopt.js';
 import type { ThreadsClient } from './client.js';
 import { createContext } from './context.js';
 import { ThreadsAuthError } from './errors.js';
@@ -64,6 +65,19 @@ export interface ThreadsAuth {
   inspect(accessToken: string): Promise<TokenIntrospection>;
   /** The app access token (client_credentials), fetched once and reused. @throws {ThreadsAuthError} */
   getAppToken(): Promise<string>;
+  /**
+   * Adopts a token obtained elsewhere (the App Dashboard's User Token Generator, an older script's `.env`, an
+   * app migrating from its own OAuth code): inspects it with debug_token, exchanges it for a long-lived one when
+   * it is short-lived, and stores it, so that `getToken` and `refreshDue` keep it alive like a signed-in one.
+   * Needs a `store`. Calls no hook.
+   * @returns the stored token, and whether it was exchanged. Call `getToken(token.userId)` next.
+   * @throws {ThreadsAuthOptionError} without a store.
+   * @throws {ThreadsAuthError} `token_expired` (the token is dead), `invalid_request` (empty, or not a user
+   *   token), `invalid_upstream_response` (another user than `userId`), `long_lived_exchange_failed`, and the
+   *   upstream codes of `introspectToken` and `exchangeForLongLivedToken`.
+   * @see https://developers.facebook.com/docs/threads/get-started/long-lived-tokens
+   */
+  readonly adoptToken: AdoptToken;
   /** @internal */
   readonly [BRAND]: true;
 }
@@ -115,6 +129,7 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     getToken: lifecycle.getToken,
     refreshDue: lifecycle.refreshDue,
     revoke: (userId: string) => lifecycle.forget(userId, 'revoked'),
+    adoptToken: createAdoptToken(ctx, lifecycle),
     inspect: (accessToken: string) => introspectToken(ctx.client, accessToken),
     getAppToken() {
       appToken ??= fetchAppToken(ctx.client).catch((error: unknown) => {

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { createThreadsAuth, isThreadsAuth, toThreadsAuth, checkThreadsToken, type ThreadsAuth, type ThreadsAuthInput } from './auth.js';
+export type { AdoptedToken, AdoptToken, AdoptTokenInput } from './adopt.js';
 export { buildAuthorizationUrl, pkceChallenge, type AuthorizationRequest } from './authorize.js';
 export { createThreadsClient, type ThreadsClient } from './client.js';
 export type { SetCookie } from './cookies.js';
