@@ -137,7 +137,9 @@ export function createRouter(ctx: AuthContext, parts: RouterParts): Dispatch {
       const q = url.indexOf('?');
       const pathEnd = q === -1 ? url.length : q;
       const name = routeOf(basePath, callbackPath, url, pathEnd);
-      return name === undefined ? app(request) : route(request, name, q === -1 ? '' : url.slice(q + 1));
+      if (name === undefined) return app(request);
+      const outcome = route(request, name, q === -1 ? '' : url.slice(q + 1));
+      return outcome instanceof Promise ? outcome.catch(storeDown) : outcome;
     } catch (error) {
       return Promise.reject(error);
     }

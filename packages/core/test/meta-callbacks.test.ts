@@ -140,6 +140,19 @@ describe("Meta's deauthorize and data-deletion callbacks", () => {
   });
 });
 
+describe('a store that is down during a Meta callback', () => {
+  it('answers 503 with Retry-After (so Meta tries again), not an unexpected failure', async () => {
+    const store = new MemoryTokenStore();
+    const { auth } = setup({ store });
+    await logIn(auth);
+    store.deleteSessions = () => Promise.reject(new Error('store down'));
+    const body = Buffer.from(JSON.stringify({ issued_at: Date.UTC(2026, 10, 1) / 1000, algorithm: 'HMAC-SHA256', user_id: USER_ID })).toString('base64url');
+    const signedRequest = `${createHmac('sha256', SECRET).update(body).digest('base64url')}.${body}`;
+    const outcome = await auth.handle({ method: 'POST', url: '/auth/threads/deauthorize', headers: {}, parsedBody: { signed_request: signedRequest } });
+    expect(outcome).toMatchObject({ type: 'error', status: 503, headers: { 'retry-after': '5' } });
+  });
+});
+
 /** A request stream a body parser already consumed. */
 function drained() {
   return { readableEnded: true, async *[Symbol.asyncIterator]() {} };
