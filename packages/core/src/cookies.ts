@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { stringifySetCookie } from 'cookie';
+
+// RFC 6265 §4.1.1: a cookie-name is a token; a cookie-octet excludes CTLs, whitespace, DQUOTE, comma, semicolon and
+// backslash. `%` is escaped too, so readCookie's decodeURIComponent gives back exactly what was set.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_OCTET_INVALID = /[\u0000-\u0020\u007F-\uFFFF",;\\%]/;
 
 /** One `Set-Cookie` header to send. Adapters send each as its own header, never joined. */
 export interface SetCookie {
@@ -30,18 +34,19 @@ export function cookieNames(secure: boolean): CookieNames {
   return { state: `${prefix}threads_auth_state`, session: `${prefix}threads_auth_session` };
 }
 
-/** Builds a `Set-Cookie` instruction. `maxAge` 0 clears the cookie. */
+/**
+ * Builds a `Set-Cookie` instruction. `maxAge` 0 clears the cookie (and sends a 1970 `Expires` for agents that
+ * ignore `Max-Age`). Written here rather than taken from a cookie library: the shape is fixed (our own names,
+ * base64url values, five attributes), and it keeps core free of a dependency whose Node floor may move.
+ *
+ * @throws TypeError when `name` is not a cookie token or `maxAge` is not a non-negative integer.
+ */
 export function setCookie(name: string, value: string, maxAge: number, secure: boolean): SetCookie {
-  const header = stringifySetCookie({
-    name,
-    value,
-    maxAge,
-    path: '/',
-    httpOnly: true,
-    secure,
-    sameSite: 'lax',
-    ...(maxAge === 0 ? { expires: new Date(0) } : {}),
-  });
+  if (!COOKIE_NAME.test(name)) throw new TypeError(`cookie name is invalid: ${name}`);
+  if (!Number.isInteger(maxAge) || maxAge < 0) throw new TypeError(`cookie maxAge must be a non-negative integer, got ${maxAge}`);
+  const encoded = COOKIE_OCTET_INVALID.test(value) ? encodeURIComponent(value) : value;
+  const expires = maxAge === 0 ? '; Expires=Thu, 01 Jan 1970 00:00:00 GMT' : '';
+  const header = `${name}=${encoded}; Max-Age=${maxAge}; Path=/${expires}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Lax`;
   return { name, value, maxAge, header };
 }
 
