@@ -6,10 +6,10 @@
  * @module
  */
 
-// RFC 6265 §4.1.1: a cookie-name is a token; a cookie-octet excludes CTLs, whitespace, DQUOTE, comma, semicolon and
-// backslash. `%` is escaped too, so readCookie's decodeURIComponent gives back exactly what was set.
+// RFC 6265 §4.1.1: a cookie-name is a token; a cookie-value is cookie-octets (%x21 / %x23-2B / %x2D-3A / %x3C-5B /
+// %x5D-7E). `%` (%x25) is left out too, so readCookie's decodeURIComponent gives back exactly what was set.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const COOKIE_OCTET_INVALID = /[\u0000-\u0020\u007F-\uFFFF",;\\%]/;
+const COOKIE_OCTETS = /^[\x21\x23\x24\x26-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
 /** One `Set-Cookie` header to send. Adapters send each as its own header, never joined. */
 export interface SetCookie {
@@ -44,7 +44,7 @@ export function cookieNames(secure: boolean): CookieNames {
 export function setCookie(name: string, value: string, maxAge: number, secure: boolean): SetCookie {
   if (!COOKIE_NAME.test(name)) throw new TypeError(`cookie name is invalid: ${name}`);
   if (!Number.isInteger(maxAge) || maxAge < 0) throw new TypeError(`cookie maxAge must be a non-negative integer, got ${maxAge}`);
-  const encoded = COOKIE_OCTET_INVALID.test(value) ? encodeURIComponent(value) : value;
+  const encoded = COOKIE_OCTETS.test(value) ? value : encodeURIComponent(value);
   const expires = maxAge === 0 ? '; Expires=Thu, 01 Jan 1970 00:00:00 GMT' : '';
   const header = `${name}=${encoded}; Max-Age=${maxAge}; Path=/${expires}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Lax`;
   return { name, value, maxAge, header };
