@@ -10,8 +10,38 @@ import { requireThreadsToken, threadsAuth, type ThreadsAuthOptions } from '@thre
 import { startFakeThreads } from '@threads-auth/testing';
 import express from 'express';
 
-const port = Number(process.env.PORT ?? 3000);
+const port = demoPort(process.env.PORT);
 const { THREADS_APP_ID, THREADS_APP_SECRET, THREADS_REDIRECT_URI } = process.env;
+
+/** `PORT` (default 3000), or exit with a message saying what is wrong with it. */
+function demoPort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 1 && port <= 65535) return port;
+  console.error(`threads-auth demo: PORT must be a port number from 1 to 65535, got ${JSON.stringify(value)}. Try PORT=3001 pnpm demo`);
+  process.exit(1);
+}
+
+/**
+ * Listens on 127.0.0.1:`port` before anything else starts, and exits when the port is taken: otherwise the demo
+ * would print its URL while the browser reached whatever else is listening there.
+ */
+function listen(app: express.Express): Promise<void> {
+  return new Promise((resolve) => {
+    app.listen(port, '127.0.0.1', (error?: Error) => {
+      if (error === undefined) return resolve();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        console.error(
+          `threads-auth demo: port ${port} is already in use on 127.0.0.1, so http://127.0.0.1:${port}/ would reach another app.\n` +
+            `Stop that app, or start the demo on another port: PORT=${port === 65535 ? 3001 : port + 1} pnpm demo`,
+        );
+      } else {
+        console.error(`threads-auth demo: cannot listen on 127.0.0.1:${port}: ${error.message}`);
+      }
+      process.exit(1);
+    });
+  });
+}
 
 async function threadsSettings(): Promise<Pick<ThreadsAuthOptions, 'clientId' | 'clientSecret' | 'redirectUri' | 'authorizationUrl' | 'graphUrl'>> {
   if (THREADS_APP_ID && THREADS_APP_SECRET && THREADS_REDIRECT_URI) {
@@ -35,6 +65,7 @@ const page = (body: string) =>
 </head><body>${body}</body></html>`;
 
 const app = express();
+await listen(app);
 app.use(
   threadsAuth({
     ...(await threadsSettings()),
@@ -67,6 +98,4 @@ app.get('/api/me', requireThreadsToken({ scopes: ['threads_basic'] }), (req, res
   res.json({ userId, scopes, expiresAt });
 });
 
-app.listen(port, '127.0.0.1', () => {
-  console.log(`threads-auth demo: open http://127.0.0.1:${port}/ and click "Sign in with Threads"`);
-});
+console.log(`threads-auth demo: open http://127.0.0.1:${port}/ and click "Sign in with Threads"`);

@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { stringifySetCookie } from 'cookie';
+
+// RFC 6265 §4.1.1: a cookie-name is a token; a cookie-value is cookie-octets (%x21 / %x23-2B / %x2D-3A / %x3C-5B /
+// %x5D-7E). `%` (%x25) is left out too, so readCookie's decodeURIComponent gives back exactly what was set.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_OCTETS = /^[\x21\x23\x24\x26-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
 /** One `Set-Cookie` header to send. Adapters send each as its own header, never joined. */
 export interface SetCookie {
@@ -30,18 +34,19 @@ export function cookieNames(secure: boolean): CookieNames {
   return { state: `${prefix}threads_auth_state`, session: `${prefix}threads_auth_session` };
 }
 
-/** Builds a `Set-Cookie` instruction. `maxAge` 0 clears the cookie. */
+/**
+ * Builds a `Set-Cookie` instruction. `maxAge` 0 clears the cookie (and sends a 1970 `Expires` for agents that
+ * ignore `Max-Age`). Written here rather than taken from a cookie library: the shape is fixed (our own names,
+ * base64url values, five attributes), and it keeps core free of a dependency whose Node floor may move.
+ *
+ * @throws TypeError when `name` is not a cookie token or `maxAge` is not a non-negative integer.
+ */
 export function setCookie(name: string, value: string, maxAge: number, secure: boolean): SetCookie {
-  const header = stringifySetCookie({
-    name,
-    value,
-    maxAge,
-    path: '/',
-    httpOnly: true,
-    secure,
-    sameSite: 'lax',
-    ...(maxAge === 0 ? { expires: new Date(0) } : {}),
-  });
+  if (!COOKIE_NAME.test(name)) throw new TypeError(`cookie name is invalid: ${name}`);
+  if (!Number.isInteger(maxAge) || maxAge < 0) throw new TypeError(`cookie maxAge must be a non-negative integer, got ${maxAge}`);
+  const encoded = COOKIE_OCTETS.test(value) ? value : encodeURIComponent(value);
+  const expires = maxAge === 0 ? '; Expires=Thu, 01 Jan 1970 00:00:00 GMT' : '';
+  const header = `${name}=${encoded}; Max-Age=${maxAge}; Path=/${expires}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Lax`;
   return { name, value, maxAge, header };
 }
 

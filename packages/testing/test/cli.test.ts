@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -49,5 +49,25 @@ describe.skipIf(!existsSync(CLI))('threads-auth-fake (built CLI)', () => {
     expect(await exitCode()).toBe(2);
     expect(stderr).toMatch(/options\.port/);
     expect(stderr).toContain('Usage: threads-auth-fake');
+  });
+});
+
+describe('the threads-auth-fake bin entry', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string>; files: string[] };
+  const bin = manifest.bin['threads-auth-fake']!;
+  const binPath = fileURLToPath(new URL(`../${bin}`, import.meta.url));
+
+  it('is a committed, executable file outside dist that the package ships, so installs can link it before a build', () => {
+    expect(bin).not.toMatch(/^(\.\/)?dist\//);
+    expect(statSync(binPath).mode & 0o111).not.toBe(0);
+    expect(manifest.files).toContain(bin.replace(/^\.\//, '').split('/')[0]);
+  });
+
+  it.skipIf(!existsSync(CLI))('runs the built CLI: --help prints the usage and exits 0', async () => {
+    child = spawn(binPath, ['--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    expect(await exitCode()).toBe(0);
+    expect(stdout).toContain('Usage: threads-auth-fake [options]');
   });
 });
