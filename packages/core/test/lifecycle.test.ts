@@ -6,7 +6,7 @@ import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
 import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
 import { LONG, REFRESHED, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
-import { DAY, cookieHeader, logIn, page, setup } from './setup.js';
+import { DAY, cookieHeader, logIn, page, settle, setup } from './setup.js';
 
 /** A store that forwards to `store` (without its synchronous peeks), with some methods replaced. */
 function delegate(store: MemoryTokenStore, overrides: Partial<TokenStore>): TokenStore {
@@ -25,8 +25,6 @@ function delegate(store: MemoryTokenStore, overrides: Partial<TokenStore>): Toke
   };
 }
 
-/** Lets background work (a refresh behind a request) run to its end. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('refresh', () => {
   it('refreshes only when at least 24 h old and within refreshWindow of expiry, behind the request while the token is valid', async () => {

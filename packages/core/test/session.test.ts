@@ -5,7 +5,7 @@ import { MemoryTokenStore, type ThreadsAuthOptions, type TokenStore } from '../s
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
 import { USER_ID, recordingFetch, threadsRoutes } from './recording-fetch.js';
-import { DAY, SESSION_SECRET, cookieHeader, isPromise, logIn, page, setup } from './setup.js';
+import { DAY, SESSION_SECRET, cookieHeader, isPromise, logIn, page, settle, setup } from './setup.js';
 
 describe('the session on every request', () => {
   it('passes anonymously without a cookie, and clears a tampered one', async () => {
@@ -173,7 +173,7 @@ describe('sessions that end when they should', () => {
       expect(renewed!.maxAge).toBeLessThanOrEqual(30 * 86_400);
       session = cookieHeader(outcome, 'threads_auth_session')!;
       expect((await page(auth, session)).cookies, `day ${day}: once a day`).toEqual([]);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await settle();
     }
     // The first cookie, never renewed, has been idle for 61 days.
     expect((await page(auth, first)).token).toBeUndefined();
@@ -199,7 +199,7 @@ describe('sessions that end when they should', () => {
     expect(renewed?.maxAge).toBeGreaterThan(6 * 86_400);
     session = cookieHeader(day55, 'threads_auth_session')!;
     // The day-55 request refreshed the due token behind itself; let it land.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
     advance(6 * DAY);
     expect((await page(auth, session)).token?.userId).toBe(USER_ID);
   });
@@ -219,7 +219,7 @@ describe('sessions that end when they should', () => {
     const resealed = cookieHeader(outcome, 'threads_auth_session');
     expect(resealed).toBeDefined();
     // Wait for the stored token's re-seal (store mode) to land.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
     const after = setup({ ...options, secret: NEW });
     expect((await page(after.auth, resealed)).token?.userId).toBe(USER_ID);
     // A user who was away the whole time is signed out once the old secret goes.

@@ -50,3 +50,12 @@ export const page = (auth: ReturnType<typeof setup>['auth'], cookie?: string) =>
 
 
 export const isPromise = (value: unknown): boolean => typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/**
+ * Lets background work (a refresh behind a request, a re-seal) run to its end: rounds of short timers, so that
+ * every timer the work schedules in turn (retry backoffs of 0 ms) fires before the next round's, however loaded
+ * the machine is.
+ */
+export async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+}

@@ -420,9 +420,11 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
 
     describe('refresh (cookie mode)', () => {
       /** Waits until the refresh running behind the requests has answered and settled. */
-      const refreshed = async (h: Harness, latencyMs = 0) => {
+      const refreshed = async (h: Harness, _latencyMs = 0) => {
         await vi.waitFor(() => expect(h.fake.callsTo('refresh').length).toBeGreaterThanOrEqual(1), { timeout: 5_000 });
-        await new Promise((resolve) => setTimeout(resolve, latencyMs + 100));
+        await vi.waitFor(() => expect(h.upstream.inflight).toBe(0), { timeout: 5_000 });
+        // The app's own work after Threads' answer: microtasks and 0 ms timers, in rounds.
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 2));
       };
 
       it.each([

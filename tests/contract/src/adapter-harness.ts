@@ -136,17 +136,24 @@ export class Browser {
 /** The app's upstream traffic, as its `fetch` saw it: every token Meta issued to it, for leak checks. */
 export class UpstreamRecorder {
   readonly issuedTokens: string[] = [];
+  /** Upstream calls the app has made whose answer it has not received yet. */
+  inflight = 0;
 
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const response = await fetch(input, init);
-    await response
-      .clone()
-      .text()
-      .then((text) => {
-        for (const match of text.matchAll(/"access_token"\s*:\s*"([^"]+)"/g)) this.issuedTokens.push(match[1]!);
-      })
-      .catch(() => {});
-    return response;
+    this.inflight++;
+    try {
+      const response = await fetch(input, init);
+      await response
+        .clone()
+        .text()
+        .then((text) => {
+          for (const match of text.matchAll(/"access_token"\s*:\s*"([^"]+)"/g)) this.issuedTokens.push(match[1]!);
+        })
+        .catch(() => {});
+      return response;
+    } finally {
+      this.inflight--;
+    }
   };
 }
 
