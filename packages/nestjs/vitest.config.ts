@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // to NestJS 11 among themselves). The `nest11` project points every `@nestjs/*` import of src/ and test/ there.
 const nest11 = createRequire(createRequire(import.meta.url).resolve('@threads-auth/nestjs-test-nest11/package.json'));
 const nest11Alias = Object.fromEntries(
-  ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/config'].map((name) => [name, dirname(nest11.resolve(`${name}/package.json`))]),
+  ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-fastify', '@nestjs/config'].map((name) => [name, dirname(nest11.resolve(`${name}/package.json`))]),
 );
 
 export default defineConfig({

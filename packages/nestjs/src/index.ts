@@ -1,6 +1,6 @@
 /**
  * `@threads-auth/nestjs`: sign users in with Meta's Threads API and keep a valid long-lived token on every
- * request of a NestJS application (platform-express).
+ * request of a NestJS application (platform-express or platform-fastify).
  *
  * - {@link ThreadsAuthModule}`.forRoot(options)` / `.forRootAsync({ imports, inject, useFactory })` mounts the
  *   routes and sets `req.threadsToken` on every request (global by default).

@@ -15,9 +15,9 @@ import {
   Injectable,
   SetMetadata,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { checkThreadsToken, errorOutcome, type ThreadsAuthError } from '@threads-auth/core';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 
 /** The metadata key `@RequireThreadsScopes(...)` sets and `ThreadsAuthGuard` reads. */
 export const THREADS_SCOPES_METADATA = 'threads-auth:scopes';
@@ -63,10 +63,16 @@ export class ThreadsAuthException extends HttpException {
  */
 @Catch(ThreadsAuthException)
 export class ThreadsAuthExceptionFilter implements ExceptionFilter<ThreadsAuthException> {
+  // Written through Nest's HTTP adapter, so the same filter answers on Express and on Fastify.
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
   /** Writes the refusal. */
   catch(exception: ThreadsAuthException, host: ArgumentsHost): void {
     const outcome = errorOutcome(exception.error);
-    host.switchToHttp().getResponse<Response>().status(outcome.status).set(outcome.headers).send(outcome.body);
+    const adapter = this.adapterHost.httpAdapter;
+    const response: unknown = host.switchToHttp().getResponse();
+    for (const [name, value] of Object.entries(outcome.headers)) adapter.setHeader(response, name, value);
+    adapter.reply(response, outcome.body, outcome.status);
   }
 }
 

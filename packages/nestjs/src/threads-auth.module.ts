@@ -1,5 +1,5 @@
 /**
- * `ThreadsAuthModule`: mounts threads-auth on a NestJS application (platform-express).
+ * `ThreadsAuthModule`: mounts threads-auth on a NestJS application (platform-express or platform-fastify).
  *
  * @module
  */
@@ -7,6 +7,8 @@ import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestM
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { isThreadsAuth, toThreadsAuth, type ThreadsAuthInput } from '@threads-auth/core';
 import { threadsAuth } from '@threads-auth/express';
+import { threadsAuthHook } from '@threads-auth/fastify';
+import type { FastifyInstance } from 'fastify';
 import { ConfigurableModuleClass, THREADS_AUTH_MODULE_OPTIONS, type ThreadsAuthModuleOptions } from './threads-auth.module-definition.js';
 import { ThreadsAuthExceptionFilter } from './threads-auth.guard.js';
 import { ThreadsAuthService } from './threads-auth.service.js';
@@ -20,11 +22,12 @@ const ALL_ROUTES = '{*splat}';
 
 /**
  * Signs users in with Threads and keeps a valid long-lived token on every request of a NestJS application
- * on `@nestjs/platform-express`.
+ * on `@nestjs/platform-express` or `@nestjs/platform-fastify`.
  *
  * Importing it mounts the login, callback, logout, deauthorize, delete and deletion-status routes under
- * `basePath` (default `/auth/threads`) and sets `req.threadsToken` on every other request: the
- * `@threads-auth/express` middleware, applied to all routes. It provides {@link ThreadsAuthService} and
+ * `basePath` (default `/auth/threads`) and sets `req.threadsToken` on every other request: on Express, the
+ * `@threads-auth/express` middleware applied to all routes; on Fastify, the `@threads-auth/fastify` `onRequest`
+ * hook on the Fastify instance. It provides {@link ThreadsAuthService} and
  * is global by default (`isGlobal: false` to opt out), so {@link ThreadsAuthGuard} and `@ThreadsToken()` work
  * in every module; and it registers {@link ThreadsAuthExceptionFilter}, which answers the guard's refusals.
  *
@@ -32,7 +35,7 @@ const ALL_ROUTES = '{*splat}';
  * - `ThreadsAuthModule.forRootAsync({ imports, inject, useFactory })`: the same, from injected config.
  *
  * @throws {ThreadsAuthOptionError} at startup (`ERR_THREADS_AUTH_OPTION`), naming the first missing or
- *   invalid option; and an `Error` at startup on another HTTP platform than Express.
+ *   invalid option; and an `Error` at startup on another HTTP platform than Express or Fastify.
  * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
  * @example
  * ```ts
@@ -86,11 +89,22 @@ export class ThreadsAuthModule extends ConfigurableModuleClass implements NestMo
     super();
   }
 
-  /** Applies the threads-auth middleware to every route. @throws {Error} on another platform than Express. */
+  /**
+   * Applies the threads-auth middleware to every route (Express), or adds its `onRequest` hook to the Fastify
+   * instance (Fastify: a Nest middleware there sees only Node's raw request, not the `FastifyRequest` that
+   * guards and `@ThreadsToken()` read). @throws {Error} on another platform than Express or Fastify.
+   */
   configure(consumer: MiddlewareConsumer): void {
-    const platform = this.adapterHost.httpAdapter?.getType();
+    const adapter = this.adapterHost.httpAdapter;
+    const platform = adapter?.getType();
+    if (platform === 'fastify') {
+      const fastify = adapter.getInstance<FastifyInstance>();
+      fastify.decorateRequest('threadsToken', undefined);
+      fastify.addHook('onRequest', threadsAuthHook(this.auth));
+      return;
+    }
     if (platform !== undefined && platform !== 'express') {
-      throw new Error(`ThreadsAuthModule needs @nestjs/platform-express (it mounts the @threads-auth/express middleware); this application runs on "${platform}". Create it with NestFactory.create(AppModule) or new ExpressAdapter().`);
+      throw new Error(`ThreadsAuthModule needs @nestjs/platform-express or @nestjs/platform-fastify; this application runs on "${platform}". Create it with NestFactory.create(AppModule), new ExpressAdapter() or new FastifyAdapter().`);
     }
     consumer.apply(threadsAuth(this.auth)).forRoutes(ALL_ROUTES);
   }

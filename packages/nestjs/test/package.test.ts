@@ -18,14 +18,19 @@ describe('the built package', () => {
     expect(existsSync(dist), 'dist/ is missing: run `pnpm --filter @threads-auth/nestjs build` first').toBe(true);
   });
 
+  const nest11 = ['--require', fileURLToPath(new URL('built-package/nest11-require.cjs', import.meta.url))];
   it.each([
-    ['12', 'smoke.mjs', []],
-    ['12', 'smoke.cjs', []],
-    ['11', 'smoke.cjs', ['--require', fileURLToPath(new URL('built-package/nest11-require.cjs', import.meta.url))]],
-  ])('works in a NestJS %s app (%s)', async (nest, script, flags) => {
-    const { stdout } = await run(process.execPath, [...flags, fileURLToPath(new URL(`built-package/${script}`, import.meta.url))], { timeout: 15_000 });
+    ['12', 'express', 'smoke.mjs', []],
+    ['12', 'express', 'smoke.cjs', []],
+    ['11', 'express', 'smoke.cjs', nest11],
+    ['12', 'fastify', 'smoke.mjs', []],
+    ['12', 'fastify', 'smoke.cjs', []],
+    ['11', 'fastify', 'smoke.cjs', nest11],
+  ])('works in a NestJS %s app on %s (%s)', async (nest, platform, script, flags) => {
+    const { stdout } = await run(process.execPath, [...flags, fileURLToPath(new URL(`built-package/${script}`, import.meta.url)), platform], { timeout: 15_000 });
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
       nest,
+      platform,
       service: 'function',
       me: { userId: null },
       login: { status: 302, toFake: true },

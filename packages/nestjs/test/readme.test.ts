@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 describe('README', () => {
   it('every TypeScript example compiles against the package', () => {
     const { examples, errors } = typeCheckReadme(fileURLToPath(new URL('..', import.meta.url)), '@threads-auth/nestjs');
-    expect(examples).toBe(4);
+    expect(examples).toBe(5);
     expect(errors).toEqual([]);
   });
 });

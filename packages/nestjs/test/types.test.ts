@@ -4,6 +4,7 @@
  */
 import type { DynamicModule } from '@nestjs/common';
 import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createThreadsAuth,
@@ -78,6 +79,8 @@ describe('@threads-auth/nestjs types', () => {
     expectTypeOf<ThreadsToken['userId']>().toEqualTypeOf<string>();
     expectTypeOf<ThreadsToken['scopes']>().toEqualTypeOf<readonly string[]>();
     expectTypeOf<Request['threadsToken']>().toEqualTypeOf<ThreadsToken | undefined>();
+    // On @nestjs/platform-fastify, `@Req() request: FastifyRequest` carries it too.
+    expectTypeOf<FastifyRequest['threadsToken']>().toEqualTypeOf<ThreadsToken | undefined>();
     expectTypeOf(RequireThreadsScopes('threads_content_publish')).toEqualTypeOf<MethodDecorator & ClassDecorator>();
     const misuses = () => {
       // @ts-expect-error scopes are names, not an array

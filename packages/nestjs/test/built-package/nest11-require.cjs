@@ -11,6 +11,6 @@ nest11.paths = Module._nodeModulePaths(path.dirname(manifest));
 
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function resolveNest11(request, parent, ...rest) {
-  const from = /^@nestjs\/(common|core|platform-express)(\/|$)/.test(request) ? nest11 : parent;
+  const from = /^@nestjs\/(common|core|platform-express|platform-fastify)(\/|$)/.test(request) ? nest11 : parent;
   return resolve.call(this, request, from, ...rest);
 };

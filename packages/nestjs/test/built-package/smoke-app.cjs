@@ -1,5 +1,5 @@
 // One app for smoke.mjs and smoke.cjs, built from whichever build of the package they loaded.
-exports.run = async ({ Controller, Get, Module, UseGuards, NestFactory, ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken, startFakeThreads }) => {
+exports.run = async ({ platform, Controller, Get, Module, UseGuards, NestFactory, ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken, startFakeThreads }) => {
   const fake = await startFakeThreads();
   class AppController {
     me(token) {
@@ -30,7 +30,8 @@ exports.run = async ({ Controller, Get, Module, UseGuards, NestFactory, ThreadsA
     controllers: [AppController],
   })(AppModule);
 
-  const app = await NestFactory.create(AppModule, { logger: false, abortOnError: false });
+  // `platform`: a FastifyAdapter instance for @nestjs/platform-fastify; Express (Nest's default) without one.
+  const app = platform === undefined ? await NestFactory.create(AppModule, { logger: false, abortOnError: false }) : await NestFactory.create(AppModule, platform, { logger: false, abortOnError: false });
   try {
     await app.listen(0, '127.0.0.1');
     const origin = `http://127.0.0.1:${app.getHttpServer().address().port}`;
@@ -38,6 +39,7 @@ exports.run = async ({ Controller, Get, Module, UseGuards, NestFactory, ThreadsA
     const guarded = await fetch(`${origin}/protected`);
     return {
       nest: require('@nestjs/core/package.json').version.split('.')[0],
+      platform: app.getHttpAdapter().getType(),
       service: typeof app.get(ThreadsAuthService).getToken,
       me: await (await fetch(`${origin}/me`)).json(),
       login: { status: login.status, toFake: (login.headers.get('location') ?? '').startsWith(fake.authorizationUrl) },

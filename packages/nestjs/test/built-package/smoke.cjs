@@ -6,8 +6,10 @@ const { NestFactory } = require('@nestjs/core');
 const { ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken } = require('@threads-auth/nestjs');
 const { startFakeThreads } = require('@threads-auth/testing');
 const { run } = require('./smoke-app.cjs');
+// `node smoke.* fastify`: the same app on @nestjs/platform-fastify.
+const { FastifyAdapter } = process.argv[2] === 'fastify' ? require('@nestjs/platform-fastify') : {};
 
-run({ Controller, Get, Module, UseGuards, NestFactory, ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken, startFakeThreads }).then(
+run({ platform: FastifyAdapter === undefined ? undefined : new FastifyAdapter(), Controller, Get, Module, UseGuards, NestFactory, ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken, startFakeThreads }).then(
   (result) => console.log(JSON.stringify(result)),
   (error) => {
     console.error(error);

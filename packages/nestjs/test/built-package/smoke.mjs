@@ -6,5 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken } from '@threads-auth/nestjs';
 import { startFakeThreads } from '@threads-auth/testing';
 import { run } from './smoke-app.cjs';
+// `node smoke.* fastify`: the same app on @nestjs/platform-fastify.
+const { FastifyAdapter } = process.argv[2] === 'fastify' ? await import('@nestjs/platform-fastify') : {};
 
-console.log(JSON.stringify(await run({ Controller, Get, Module, UseGuards, NestFactory, ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken, startFakeThreads })));
+console.log(JSON.stringify(await run({ platform: FastifyAdapter === undefined ? undefined : new FastifyAdapter(), Controller, Get, Module, UseGuards, NestFactory, ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken, startFakeThreads })));
