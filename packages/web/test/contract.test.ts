@@ -1,0 +1,46 @@
+/**
+ * The shared adapter contract on the Web-standard entry alone: a plain `(request: Request) => Response` handler,
+ * the way a Bun.serve, Deno.serve or Next.js route handler app uses it, served over real HTTP on Node through
+ * @hono/node-server's Fetch-to-Node bridge (which knows nothing of threads-auth).
+ */
+import { getRequestListener } from '@hono/node-server';
+import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
+import { checkThreadsToken, createThreadsAuthHandler, errorOutcome, toResponse } from '../src/index.js';
+
+describeAdapterContract('Web-standard handler', (auth, { onError }) => {
+  const { handler, getThreadsToken } = createThreadsAuthHandler(auth);
+  const app = async (request: Request): Promise<Response> => {
+    const answered = await handler(request);
+    if (answered !== undefined) return answered;
+    const { token, setCookie } = await getThreadsToken(request);
+    const guard = (scopes?: string[]) => {
+      const error = checkThreadsToken(token, scopes);
+      return error === undefined ? undefined : toResponse(errorOutcome(error));
+    };
+    let response: Response;
+    switch (new URL(request.url).pathname) {
+      case '/me':
+        response = Response.json(contractMeBody(token));
+        break;
+      case '/protected':
+        response = guard() ?? new Response('ok');
+        break;
+      case '/publish':
+        response = guard(['threads_content_publish']) ?? new Response('published');
+        break;
+      default:
+        response = new Response('Not found', { status: 404 });
+    }
+    for (const line of setCookie) response.headers.append('set-cookie', line);
+    return response;
+  };
+  // The app's error channel: every unexpected failure reaches onError, then a 500.
+  return getRequestListener(async (request) => {
+    try {
+      return await app(request);
+    } catch (error) {
+      onError(error);
+      return new Response('app error handler', { status: 500 });
+    }
+  });
+});
