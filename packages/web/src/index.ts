@@ -64,10 +64,17 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
 }
 
 function toCoreRequest(request: Request): ThreadsAuthRequest {
-  // `Headers` iterates lower-case names, as core expects; repeated headers arrive joined with ", ".
-  const headers = Object.fromEntries(request.headers);
-  const body: RequestBodyStream | undefined = request.body === null ? undefined : chunks(request.body);
-  return body === undefined ? { method: request.method, url: pathOf(request.url), headers } : { method: request.method, url: pathOf(request.url), headers, body };
+  return {
+    method: request.method,
+    url: pathOf(request.url),
+    // `Headers` iterates lower-case names, as core expects; repeated headers arrive joined with ", ".
+    headers: Object.fromEntries(request.headers),
+    // Read only on the form routes: some servers (@hono/node-server) build the real body stream on first access.
+    get body(): RequestBodyStream | undefined {
+      const body = request.body;
+      return body === null ? undefined : chunks(body);
+    },
+  };
 }
 
 /**
