@@ -1,10 +1,12 @@
 /**
- * The hot-route overhead in CPU instructions, which (unlike req/s on a shared VM) repeats to within a fraction
- * of a percent: each variant's server runs under `valgrind --tool=callgrind` and serves N₁ then N₂ requests
+ * The hot-route overhead in CPU instructions, for Express, Fastify and Hono, which (unlike req/s on a shared VM)
+ * repeats to within a fraction of a percent: each variant's server runs under `valgrind --tool=callgrind` and serves N₁ then N₂ requests
  * (10 keep-alive connections, the same logged-in Cookie header); instructions per request are
  * (I(N₂) − I(N₁)) / (N₂ − N₁), so start-up and JIT warm-up cancel out.
  *
- *   node bench/instructions.mjs [--requests 1000,6000]
+ *   node bench/instructions.mjs [--requests 1000,6000] [--frameworks express,fastify,hono] [--variants id,id,…]
+ *
+ * Fastify and Hono also get an empty hook / middleware (f0, i0): the floor any plugin or middleware pays there.
  *
  * Needs valgrind (`apt-get install -y valgrind`); says so and exits 0 without it.
  */
@@ -59,15 +61,55 @@ async function instructions(variant, total) {
   return Number(collected[1]);
 }
 
-const perRequest = {};
-for (const variant of ['bare', 'threads']) {
-  const low = await instructions(variant, n1);
-  const high = await instructions(variant, n2);
-  perRequest[variant] = (high - low) / (n2 - n1);
+/** Each framework: its bare app first (what the ratios divide by), then what is measured against it. */
+const FRAMEWORKS = {
+  express: [
+    ['bare', 'a. bare Express'],
+    ['threads', 'b. threadsAuth, cookie mode'],
+  ],
+  fastify: [
+    ['fastify-bare', 'f. bare Fastify 5'],
+    ['fastify-noop', 'f0. Fastify + an empty onRequest hook'],
+    ['fastify-threads', 'g. Fastify + threadsAuth plugin'],
+    ['fastify-passport', 'h. @fastify/session + @fastify/passport'],
+  ],
+  hono: [
+    ['hono-bare', 'i. bare Hono 4 (@hono/node-server)'],
+    ['hono-noop', 'i0. Hono + an empty middleware'],
+    ['hono-threads', 'j. Hono + threadsAuth'],
+  ],
+};
+const only = process.argv.indexOf('--frameworks');
+const chosen = only === -1 ? Object.keys(FRAMEWORKS) : process.argv[only + 1].split(',');
+for (const name of chosen) if (!(name in FRAMEWORKS)) throw new Error(`--frameworks: unknown ${name}; one of ${Object.keys(FRAMEWORKS).join(', ')}`);
+
+const variantsArg = process.argv.indexOf('--variants');
+/** Restricts the run to these variant ids (each framework's bare app always runs). */
+const onlyVariants = variantsArg === -1 ? undefined : process.argv[variantsArg + 1].split(',');
+const fmt = (n) => Math.round(n).toLocaleString('en');
+console.log(`Instructions per request (callgrind, ${n1} → ${n2} requests, 10 keep-alive connections, logged-in cookie):`);
+for (const name of chosen) {
+  const rows = [];
+  for (const [variant, label] of FRAMEWORKS[name].filter(([id], i) => i === 0 || onlyVariants === undefined || onlyVariants.includes(id))) {
+    const low = await instructions(variant, n1);
+    const high = await instructions(variant, n2);
+    rows.push({ variant, label, perRequest: (high - low) / (n2 - n1) });
+  }
+  const [bare, ...others] = rows;
+  console.log(`  ${bare.label.padEnd(42)} ${fmt(bare.perRequest)}`);
+  for (const row of others) {
+    // Throughput relative to bare, if instructions set the pace: fewer instructions, more requests per second.
+    const ratio = bare.perRequest / row.perRequest;
+    console.log(`  ${row.label.padEnd(42)} ${fmt(row.perRequest)}  (${row.perRequest >= bare.perRequest ? '+' : ''}${fmt(row.perRequest - bare.perRequest)})  → ${ratio.toFixed(3)}× bare`);
+  }
+  const threads = others.find((row) => row.variant.endsWith('threads'));
+  if (threads === undefined) continue;
+  const ratio = bare.perRequest / threads.perRequest;
+  console.log(`  ${threads.label} relative to bare: ${ratio.toFixed(3)}× — goal ≥ 0.9: ${ratio >= 0.9 ? 'PASS' : 'MISS'}`);
+  const passport = others.find((row) => row.variant.endsWith('passport'));
+  if (passport !== undefined) {
+    const vs = passport.perRequest / threads.perRequest;
+    console.log(`  ${threads.label} relative to ${passport.label}: ${vs.toFixed(3)}× — goal ≥ 2: ${vs >= 2 ? 'PASS' : 'MISS'}`);
+  }
 }
 rmSync(dir, { recursive: true, force: true });
-const ratio = perRequest.bare / perRequest.threads;
-console.log(`Instructions per request (callgrind, ${n1} → ${n2} requests, 10 keep-alive connections, logged-in cookie):`);
-console.log(`  a. bare Express               ${Math.round(perRequest.bare).toLocaleString('en')}`);
-console.log(`  b. threadsAuth, cookie mode   ${Math.round(perRequest.threads).toLocaleString('en')}  (+${Math.round(perRequest.threads - perRequest.bare).toLocaleString('en')})`);
-console.log(`  b's throughput relative to a, if instructions set the pace: ${ratio.toFixed(3)}× — goal ≥ 0.9: ${ratio >= 0.9 ? 'PASS' : 'MISS'}`);

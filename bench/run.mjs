@@ -2,10 +2,11 @@
  * threads-auth benchmarks, run by hand: `pnpm bench` (builds, then runs this) or `node bench/run.mjs` after a
  * build. See README.md for what each figure means.
  *
- *   node bench/run.mjs [--quick] [--part hot,callback,stampede] [--variants a,b,c,d,e] [--rounds N] [--seconds S]
+ *   node bench/run.mjs [--quick] [--part hot,callback,stampede] [--variants a,b,c,d,e,f,g,h,i,j] [--rounds N] [--seconds S]
  *                      [--cpu-prof <variant>]... [--high-priority]
  *
- * 1. hot      GET /hello req/s of five Express 5 apps, each in its own process on CPU 1, autocannon on CPU 0.
+ * 1. hot      GET /hello req/s of five Express 5, three Fastify 5 and two Hono 4 apps, each in its own process on
+ *             CPU 1, autocannon on CPU 0.
  * 2. callback Wall time of GET /auth/threads/callback with 60 ms injected on every upstream call.
  * 3. stampede Refresh calls Threads receives when 50 requests carry one due token at once.
  *
@@ -39,7 +40,7 @@ const { values: flags } = parseArgs({
     part: { type: 'string', default: 'hot,callback,stampede' },
     'cpu-prof': { type: 'string', multiple: true, default: [] },
     'high-priority': { type: 'boolean', default: false },
-    variants: { type: 'string', default: 'a,b,c,d,e' },
+    variants: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j' },
     rounds: { type: 'string' },
     seconds: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -47,7 +48,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   process.stdout.write(
-    'node bench/run.mjs [--quick] [--part hot,callback,stampede] [--variants a,b,c,d,e] [--rounds N] [--seconds S] [--cpu-prof <variant>]... [--high-priority]\nSee bench/README.md.\n',
+    'node bench/run.mjs [--quick] [--part hot,callback,stampede] [--variants a,b,c,d,e,f,g,h,i,j] [--rounds N] [--seconds S] [--cpu-prof <variant>]... [--high-priority]\nSee bench/README.md.\n',
   );
   process.exit(0);
 }
@@ -67,14 +68,24 @@ const runId = randomBytes(4).toString('hex');
 const keyBase = `threads-auth-bench:${runId}:`;
 const secret = randomBytes(32).toString('base64url');
 
-/** The variants of part 1, in report order. */
+/**
+ * The variants of part 1, in report order. `base`: the bare app of the same framework, which "vs bare" divides by
+ * and which gets `cookieFrom`'s threads-auth session cookie, so both parse the same request bytes.
+ */
 const VARIANTS = [
-  { key: 'a', id: 'bare', label: 'a. bare Express' },
-  { key: 'b', id: 'threads-cookie', label: 'b. threadsAuth, cookie mode' },
-  { key: 'c', id: 'passport-memory', label: 'c. express-session (MemoryStore) + passport' },
-  { key: 'd', id: 'threads-redis', label: 'd. threadsAuth + RedisTokenStore' },
-  { key: 'e', id: 'passport-redis', label: 'e. express-session (connect-redis) + passport' },
+  { key: 'a', id: 'bare', label: 'a. bare Express', base: 'a', cookieFrom: 'b' },
+  { key: 'b', id: 'threads-cookie', label: 'b. threadsAuth, cookie mode', base: 'a' },
+  { key: 'c', id: 'passport-memory', label: 'c. express-session (MemoryStore) + passport', base: 'a' },
+  { key: 'd', id: 'threads-redis', label: 'd. threadsAuth + RedisTokenStore', base: 'a' },
+  { key: 'e', id: 'passport-redis', label: 'e. express-session (connect-redis) + passport', base: 'a' },
+  { key: 'f', id: 'fastify-bare', label: 'f. bare Fastify 5', base: 'f', cookieFrom: 'g' },
+  { key: 'g', id: 'fastify-threads', label: 'g. Fastify + threadsAuth plugin, cookie mode', base: 'f' },
+  { key: 'h', id: 'fastify-passport', label: 'h. @fastify/session (MemoryStore) + @fastify/passport', base: 'f' },
+  { key: 'i', id: 'hono-bare', label: 'i. bare Hono 4 (@hono/node-server)', base: 'i', cookieFrom: 'j' },
+  { key: 'j', id: 'hono-threads', label: 'j. Hono + threadsAuth, cookie mode', base: 'i' },
 ];
+/** Variants served by app-fastify-hono.mjs; the rest by app.mjs (Express). */
+const isFastifyOrHono = (id) => id.startsWith('fastify-') || id.startsWith('hono-');
 for (const variant of flags['cpu-prof']) {
   if (!VARIANTS.some((v) => v.id === variant)) throw new Error(`--cpu-prof: unknown variant ${variant}; one of ${VARIANTS.map((v) => v.id).join(', ')}`);
 }
@@ -86,7 +97,10 @@ function positive(flag, text) {
 }
 const chosen = new Set(flags.variants.split(','));
 const measured = VARIANTS.filter((v) => chosen.has(v.key));
-if (measured.length === 0 || !measured.some((v) => v.key === 'a')) throw new Error('--variants must include a (bare Express): every ratio is against it');
+for (const v of measured) {
+  if (!measured.some((other) => other.key === v.base)) throw new Error(`--variants: ${v.key} is measured against ${v.base} (its bare framework); include ${v.base}`);
+}
+if (measured.length === 0) throw new Error('--variants: name at least one variant');
 
 // ---- lifetime: everything stops by itself ---------------------------------------------------------
 
@@ -153,7 +167,7 @@ function startApp(variant, keyPrefix, name = variant) {
   if (profiled) mkdirSync(profileDir, { recursive: true });
   return startChild({
     name,
-    script: join(BENCH_DIR, 'app.mjs'),
+    script: join(BENCH_DIR, isFastifyOrHono(variant) ? 'app-fastify-hono.mjs' : 'app.mjs'),
     args: [variant],
     cpu: APP_CPU,
     env: { BENCH_APP_CONFIG: appConfig(keyPrefix), NODE_ENV: 'production' },
@@ -164,8 +178,8 @@ function startApp(variant, keyPrefix, name = variant) {
 
 /** Logs in the way each variant's users do, and checks that the cookie authenticates. */
 async function loginTo(variant, origin) {
-  if (variant === 'bare') return undefined;
-  const cookie = variant.startsWith('threads-') ? (await threadsLogin(origin, fake)).cookie : await passportLogin(origin);
+  if (variant.endsWith('bare')) return undefined;
+  const cookie = variant.includes('threads') ? (await threadsLogin(origin, fake)).cookie : await passportLogin(origin, variant === 'fastify-passport' ? 'sessionId' : 'connect.sid');
   const me = await whoami(origin, cookie);
   if (me.user !== user.id) throw new Error(`${variant}: the session cookie does not authenticate (whoami: ${JSON.stringify(me)})`);
   return cookie;
@@ -200,10 +214,9 @@ async function hotRoute() {
   try {
     for (const v of measured) apps.push({ ...v, child: await startApp(v.id, `${keyBase}hot:${v.id}:`) });
     for (const app of apps) app.cookie = await loginTo(app.id, app.child.info.origin);
-    // The bare app gets the threads-auth session cookie, so every variant parses the same request bytes.
-    // (Without b, a gets no cookie at all.)
-    const bare = apps.find((app) => app.id === 'bare');
-    bare.cookie = apps.find((app) => app.id === 'threads-cookie')?.cookie;
+    // Each bare app gets its framework's threads-auth session cookie, so both parse the same request bytes.
+    // (Without it, the bare app gets no cookie at all.)
+    for (const bare of apps.filter((app) => app.cookieFrom !== undefined)) bare.cookie = apps.find((app) => app.key === bare.cookieFrom)?.cookie;
     for (const app of apps) {
       app.rounds = [];
       app.cpu = [];
@@ -249,8 +262,9 @@ async function hotRoute() {
     }
     prioritySet = load.priority;
     return {
-      apps: apps.map(({ key, id, label, rounds, cpu, costs, problems, child }) => ({
+      apps: apps.map(({ key, id, label, base, rounds, cpu, costs, problems, child }) => ({
         key,
+        base,
         id,
         label,
         rounds,
@@ -403,7 +417,7 @@ function report({ hot, callback, storm, machine }) {
         ['Load average (1/5/15 min)', `${machine.loadBefore} before, ${machine.loadAfter} after`],
         ['Redis', machine.redis],
         ['Commit', machine.commit],
-        ['Libraries', `express ${versionOf('express')}, express-session ${versionOf('express-session')}, passport ${versionOf('passport')}, connect-redis ${versionOf('connect-redis')}, ioredis ${versionOf('ioredis')}, autocannon ${versionOf('autocannon')}`],
+        ['Libraries', `express ${versionOf('express')}, express-session ${versionOf('express-session')}, passport ${versionOf('passport')}, connect-redis ${versionOf('connect-redis')}, ioredis ${versionOf('ioredis')}, fastify ${versionOf('fastify')}, @fastify/session ${versionOf('@fastify/session')}, @fastify/passport ${versionOf('@fastify/passport')}, hono ${versionOf('hono')}, @hono/node-server ${versionOf('@hono/node-server')}, autocannon ${versionOf('autocannon')}`],
       ],
     ),
     '',
@@ -425,7 +439,7 @@ function report({ hot, callback, storm, machine }) {
           app.label,
           int(app.median),
           `${int(Math.min(...app.rounds))} – ${int(Math.max(...app.rounds))}`,
-          `${(app.median / by.a.median).toFixed(2)}×`,
+          `${(app.median / by[app.base].median).toFixed(2)}×`,
           app.cost === undefined ? 'n/a' : app.cost.toFixed(0),
           pct(cpuOf(app, 'app').length ? median(cpuOf(app, 'app')) : undefined),
           pct(cpuOf(app, 'load').length ? median(cpuOf(app, 'load')) : undefined),
@@ -455,6 +469,9 @@ function report({ hot, callback, storm, machine }) {
       ['b ≥ 0.9 × a (threadsAuth costs ≤ 10 % over bare)', by.b, by.a, 0.9],
       ['b ≥ 2 × c (cookie mode vs express-session + passport)', by.b, by.c, 2],
       ['d ≥ 1.5 × e (RedisTokenStore vs connect-redis + passport)', by.d, by.e, 1.5],
+      ['g ≥ 0.9 × f (the Fastify plugin costs ≤ 10 % over bare Fastify)', by.g, by.f, 0.9],
+      ['g ≥ 2 × h (Fastify plugin vs @fastify/session + @fastify/passport)', by.g, by.h, 2],
+      ['j ≥ 0.9 × i (the Hono middleware costs ≤ 10 % over bare Hono)', by.j, by.i, 0.9],
     ].filter(([, x, y]) => x !== undefined && y !== undefined);
     out.push(
       table(

@@ -32,11 +32,14 @@ export async function threadsLogin(origin, fake) {
   return { cookie: session, callbackMs: callback.headersAtMs - callback.startedAtMs };
 }
 
-/** Logs in through express-session + passport (`GET /login` calls `req.login`). Resolves the session cookie. */
-export async function passportLogin(origin) {
+/**
+ * Logs in through a session + passport stack (`GET /login` calls `req.login` / `request.logIn`). Resolves the
+ * session cookie: `connect.sid` for express-session, `sessionId` for @fastify/session.
+ */
+export async function passportLogin(origin, cookieName = 'connect.sid') {
   const res = await get(`${origin}/login`);
-  const cookie = cookieFrom(res.setCookies, 'connect.sid');
-  if (res.status !== 200 || cookie === undefined) throw new Error(`passport login: got ${res.status} without a connect.sid cookie`);
+  const cookie = cookieFrom(res.setCookies, cookieName);
+  if (res.status !== 200 || cookie === undefined) throw new Error(`passport login: got ${res.status} without a ${cookieName} cookie`);
   return cookie;
 }
 

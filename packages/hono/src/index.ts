@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { checkThreadsToken, createThreadsAuthHandler, errorOutcome, type ThreadsAuthInput, type ThreadsToken, toResponse } from '@threads-auth/web';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 
 export * from '@threads-auth/web';
@@ -36,7 +37,10 @@ declare module 'hono' {
 export function threadsAuth(input: ThreadsAuthInput): MiddlewareHandler {
   const { resolve } = createThreadsAuthHandler(input);
   return async function threadsAuth(c, next) {
-    const resolution = await resolve(c.req.raw);
+    // On Node, @hono/node-server hands over Node's request as `c.env.incoming`, whose headers are already a plain
+    // record: reading them there spares building a `Headers` object for every request.
+    const incoming = (c.env as { readonly incoming?: { readonly headers?: IncomingHttpHeaders } } | undefined)?.incoming;
+    const resolution = await resolve(c.req.raw, incoming?.headers);
     if (resolution.response !== undefined) return resolution.response;
     for (const line of resolution.setCookie) c.header('set-cookie', line, { append: true });
     c.set('threadsToken', resolution.token);

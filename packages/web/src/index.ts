@@ -39,8 +39,13 @@ export interface ThreadsAuthHandler {
    * component, which cannot set cookies: a refresh is then sent again by the next route that can).
    */
   getThreadsToken(request: Request | Headers): Promise<ThreadsTokenResult>;
-  /** {@link handler} and {@link getThreadsToken} in one pass, for middleware: synchronous when no I/O is needed. */
-  resolve(request: Request): WebResolution | Promise<WebResolution>;
+  /**
+   * {@link handler} and {@link getThreadsToken} in one pass, for middleware: synchronous when no I/O is needed.
+   *
+   * @param headers - `request`'s headers as a plain record with lower-case names, when the server already holds
+   *   one (Node's `IncomingMessage.headers` under `@hono/node-server`): saves building it from `request.headers`.
+   */
+  resolve(request: Request, headers?: ThreadsAuthRequest['headers']): WebResolution | Promise<WebResolution>;
 }
 
 /** The path and query of an absolute URL, without parsing it: core matches routes on `/path?query`. */
@@ -63,12 +68,12 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
-function toCoreRequest(request: Request): ThreadsAuthRequest {
+function toCoreRequest(request: Request, headers?: ThreadsAuthRequest['headers']): ThreadsAuthRequest {
   return {
     method: request.method,
     url: pathOf(request.url),
     // `Headers` iterates lower-case names, as core expects; repeated headers arrive joined with ", ".
-    headers: Object.fromEntries(request.headers),
+    headers: headers ?? Object.fromEntries(request.headers),
     // Read only on the form routes: some servers (@hono/node-server) build the real body stream on first access.
     get body(): RequestBodyStream | undefined {
       const body = request.body;
@@ -110,8 +115,8 @@ function toResolution(outcome: Outcome): WebResolution {
 export function createThreadsAuthHandler(input: ThreadsAuthInput): ThreadsAuthHandler {
   const auth = toThreadsAuth(input);
   const routePrefix = `${auth.basePath}/`;
-  function resolve(request: Request): WebResolution | Promise<WebResolution> {
-    const coreRequest = toCoreRequest(request);
+  function resolve(request: Request, headers?: ThreadsAuthRequest['headers']): WebResolution | Promise<WebResolution> {
+    const coreRequest = toCoreRequest(request, headers);
     const outcome = auth.handleSync(coreRequest);
     return outcome !== undefined ? toResolution(outcome) : auth.handle(coreRequest).then(toResolution);
   }
