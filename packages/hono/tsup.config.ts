@@ -1,13 +1,5 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.config.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  // The middleware is the named `async function threadsAuth(ctx, next)` inside `threadsAuth(options)`; without
-  // this, bundling renames the inner one `threadsAuth2`, and Koa tooling shows that name.
-  keepNames: true,
-});
+// The middleware is the named `async function threadsAuth(c, next)` inside `threadsAuth(options)`; without
+// keepNames, bundling renames the inner one `threadsAuth2`, and the built-package test checks the name.
+export default packageBuild({ keepNames: true });

@@ -42,11 +42,10 @@ function write(reply: FastifyReply, outcome: Exclude<Outcome, { type: 'pass' }>)
 export function threadsAuthHook(input: ThreadsAuthInput): (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void {
   const auth = toThreadsAuth(input);
   return function threadsAuthOnRequest(request, reply, done) {
-    const coreRequest = { method: request.method, url: request.url, headers: request.headers, body: request.raw };
-    // Most requests (no session, or a session known in memory) resolve without a promise round.
-    const outcome = auth.handleSync(coreRequest);
-    if (outcome !== undefined) return deliver(outcome, request, reply, done);
-    auth.handle(coreRequest).then((outcome) => deliver(outcome, request, reply, done), done);
+    const outcome = auth.dispatch({ method: request.method, url: request.url, headers: request.headers, body: request.raw });
+    // Most requests (no session, or a session known in memory) are answered without a promise round.
+    if ('type' in outcome) return deliver(outcome, request, reply, done);
+    outcome.then((settled) => deliver(settled, request, reply, done), done);
   };
 }
 

@@ -1,27 +1,39 @@
 import { createServer, type RequestListener } from 'node:http';
 import formbody from '@fastify/formbody';
+import formbody7 from '@fastify/formbody7';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import Fastify from 'fastify';
+import Fastify4 from 'fastify4';
 import { requireThreadsToken, threadsAuth } from '../src/index.js';
 
-describeAdapterContract('Fastify 5', async (auth, { bodyParser, onError }) => {
-  let listener: RequestListener | undefined;
-  // serverFactory hands over Fastify's own request handler; the suite's server then calls it.
-  const app = Fastify({
-    serverFactory: (handler) => {
-      listener = handler;
-      return createServer(handler);
-    },
+// One suite over every supported major, each with its own @fastify/formbody for the body-parser variant. The apps
+// below are compiled against Fastify 5's types; what a Fastify 4 user compiles against is proven by
+// test/types.test.ts under tsconfig.fastify4.json.
+const majors = {
+  'Fastify 5': { createApp: Fastify, formParser: formbody },
+  'Fastify 4': { createApp: Fastify4 as unknown as typeof Fastify, formParser: formbody7 as unknown as typeof formbody },
+};
+
+for (const [name, { createApp, formParser }] of Object.entries(majors)) {
+  describeAdapterContract(name, async (auth, { bodyParser, onError }) => {
+    let listener: RequestListener | undefined;
+    // serverFactory hands over Fastify's own request handler; the suite's server then calls it.
+    const app = createApp({
+      serverFactory: (handler) => {
+        listener = handler;
+        return createServer(handler);
+      },
+    });
+    if (bodyParser) await app.register(formParser);
+    await app.register(threadsAuth, auth);
+    app.get('/me', (request) => contractMeBody(request.threadsToken));
+    app.get('/protected', { preHandler: requireThreadsToken() }, () => 'ok');
+    app.get('/publish', { preHandler: requireThreadsToken({ scopes: ['threads_content_publish'] }) }, () => 'published');
+    app.setErrorHandler((error: Error, _request, reply) => {
+      onError(error);
+      reply.code((error as { statusCode?: number }).statusCode ?? 500).send('app error handler');
+    });
+    await app.ready();
+    return { listener: listener!, close: () => app.close() };
   });
-  if (bodyParser) await app.register(formbody);
-  await app.register(threadsAuth, auth);
-  app.get('/me', (request) => contractMeBody(request.threadsToken));
-  app.get('/protected', { preHandler: requireThreadsToken() }, () => 'ok');
-  app.get('/publish', { preHandler: requireThreadsToken({ scopes: ['threads_content_publish'] }) }, () => 'published');
-  app.setErrorHandler((error: Error, _request, reply) => {
-    onError(error);
-    reply.code((error as { statusCode?: number }).statusCode ?? 500).send('app error handler');
-  });
-  await app.ready();
-  return { listener: listener!, close: () => app.close() };
-});
+}

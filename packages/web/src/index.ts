@@ -116,9 +116,8 @@ export function createThreadsAuthHandler(input: ThreadsAuthInput): ThreadsAuthHa
   const auth = toThreadsAuth(input);
   const routePrefix = `${auth.basePath}/`;
   function resolve(request: Request, headers?: ThreadsAuthRequest['headers']): WebResolution | Promise<WebResolution> {
-    const coreRequest = toCoreRequest(request, headers);
-    const outcome = auth.handleSync(coreRequest);
-    return outcome !== undefined ? toResolution(outcome) : auth.handle(coreRequest).then(toResolution);
+    const outcome = auth.dispatch(toCoreRequest(request, headers));
+    return 'type' in outcome ? toResolution(outcome) : outcome.then(toResolution);
   }
   return Object.freeze({
     auth,
@@ -131,8 +130,7 @@ export function createThreadsAuthHandler(input: ThreadsAuthInput): ThreadsAuthHa
     async getThreadsToken(request: Request | Headers): Promise<ThreadsTokenResult> {
       // Only the session cookie decides the token; `/` is never an auth route, so no route runs.
       const headers = Object.fromEntries(request instanceof Headers ? request : request.headers);
-      const coreRequest = { method: 'GET', url: '/', headers };
-      const outcome = auth.handleSync(coreRequest) ?? (await auth.handle(coreRequest));
+      const outcome = await auth.dispatch({ method: 'GET', url: '/', headers });
       if (outcome.type !== 'pass') throw new Error(`threads-auth: getThreadsToken got a ${outcome.type} outcome for "/"`);
       return { token: outcome.token, setCookie: outcome.cookies.map((cookie) => cookie.header) };
     },
