@@ -15,7 +15,7 @@ const majors = {
 };
 
 for (const [name, { createApp, formParser }] of Object.entries(majors)) {
-  describeAdapterContract(name, async (auth, { bodyParser, onError }) => {
+  describeAdapterContract(name, async (auth, { bodyParser, parser, prefix = '', onError }) => {
     let listener: RequestListener | undefined;
     // serverFactory hands over Fastify's own request handler; the suite's server then calls it.
     const app = createApp({
@@ -24,11 +24,15 @@ for (const [name, { createApp, formParser }] of Object.entries(majors)) {
         return createServer(handler);
       },
     });
-    if (bodyParser) await app.register(formParser);
+    if (bodyParser && parser === undefined) await app.register(formParser);
+    // `text` and `raw` take every content type; `json` is Fastify's own default parser, always there.
+    if (bodyParser && parser === 'text') app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    if (bodyParser && parser === 'raw') app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    // The plugin covers the whole app (fastify-plugin); the app's routes live under the prefix.
     await app.register(threadsAuth, auth);
-    app.get('/me', (request) => contractMeBody(request.threadsToken));
-    app.get('/protected', { preHandler: requireThreadsToken() }, () => 'ok');
-    app.get('/publish', { preHandler: requireThreadsToken({ scopes: ['threads_content_publish'] }) }, () => 'published');
+    app.get(`${prefix}/me`, (request) => contractMeBody(request.threadsToken));
+    app.get(`${prefix}/protected`, { preHandler: requireThreadsToken() }, () => 'ok');
+    app.get(`${prefix}/publish`, { preHandler: requireThreadsToken({ scopes: ['threads_content_publish'] }) }, () => 'published');
     app.setErrorHandler((error: Error, _request, reply) => {
       onError(error);
       reply.code((error as { statusCode?: number }).statusCode ?? 500).send('app error handler');

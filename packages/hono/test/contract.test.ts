@@ -5,12 +5,12 @@ import { requireThreadsToken, threadsAuth } from '../src/index.js';
 
 // Hono on Node, through @hono/node-server as a Hono app on Node is served. The body-parser variant has no Hono
 // counterpart (Hono parses bodies on demand, in the handler), so both variants run the same app.
-describeAdapterContract('Hono 4 on Node', (auth, { onError }) => {
+describeAdapterContract('Hono 4 on Node', (auth, { prefix = '', onError }) => {
   const app = new Hono();
   app.use(threadsAuth(auth));
-  app.get('/me', (c) => c.json(contractMeBody(c.get('threadsToken'))));
-  app.get('/protected', requireThreadsToken(), (c) => c.text('ok'));
-  app.get('/publish', requireThreadsToken({ scopes: ['threads_content_publish'] }), (c) => c.text('published'));
+  app.get(`${prefix}/me`, (c) => c.json(contractMeBody(c.get('threadsToken'))));
+  app.get(`${prefix}/protected`, requireThreadsToken(), (c) => c.text('ok'));
+  app.get(`${prefix}/publish`, requireThreadsToken({ scopes: ['threads_content_publish'] }), (c) => c.text('published'));
   app.onError((error, c) => {
     onError(error);
     return c.text('app error handler', 500);

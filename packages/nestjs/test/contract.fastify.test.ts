@@ -31,7 +31,7 @@ class ContractController {
   }
 }
 
-describeAdapterContract(`NestJS ${process.env['NEST_MAJOR']} on Fastify`, async (auth, { bodyParser, onError }) => {
+describeAdapterContract(`NestJS ${process.env['NEST_MAJOR']} on Fastify`, async (auth, { bodyParser, parser, prefix, onError }) => {
   /** The app's error channel: every unexpected error reaches `onError`, then Nest answers 500. */
   @Catch()
   class ErrorChannel extends BaseExceptionFilter {
@@ -56,7 +56,12 @@ describeAdapterContract(`NestJS ${process.env['NEST_MAJOR']} on Fastify`, async 
       return createServer(handler);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bodyParser, logger: false, abortOnError: false });
+  // Nest's default parsers (json + urlencoded), or only the one the variant names (`text`/`raw`: every type).
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bodyParser: bodyParser && parser === undefined, logger: false, abortOnError: false });
+  if (bodyParser && (parser === 'text' || parser === 'raw')) {
+    app.getHttpAdapter().getInstance().addContentTypeParser('*', { parseAs: parser === 'text' ? 'string' : 'buffer' }, (_request, body, done) => done(null, body));
+  }
+  if (prefix !== undefined) app.setGlobalPrefix(prefix.slice(1));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return { listener: listener!, close: () => app.close() };

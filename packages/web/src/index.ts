@@ -37,6 +37,9 @@ export interface ThreadsAuthHandler {
    * The token of `request`'s session (refreshed when due), and the `Set-Cookie` values to add to the response.
    * Reads only the cookies: pass the `Request`, or its `Headers` (e.g. `await headers()` in a Next.js server
    * component, which cannot set cookies: a refresh is then sent again by the next route that can).
+   *
+   * @throws {ThreadsAuthError} `store_unavailable` (503, with `headers` carrying `retry-after`) when the token
+   *   store is down: answer `toResponse(errorOutcome(error))`, never treat the user as anonymous.
    */
   getThreadsToken(request: Request | Headers): Promise<ThreadsTokenResult>;
   /**
@@ -131,6 +134,8 @@ export function createThreadsAuthHandler(input: ThreadsAuthInput): ThreadsAuthHa
       // Only the session cookie decides the token; `/` is never an auth route, so no route runs.
       const headers = Object.fromEntries(request instanceof Headers ? request : request.headers);
       const outcome = await auth.dispatch({ method: 'GET', url: '/', headers });
+      // `/` is no auth route, so the one answer besides `pass` is an error: a token store that is down.
+      if (outcome.type === 'error') throw outcome.error;
       if (outcome.type !== 'pass') throw new Error(`threads-auth: getThreadsToken got a ${outcome.type} outcome for "/"`);
       return { token: outcome.token, setCookie: outcome.cookies.map((cookie) => cookie.header) };
     },

@@ -5,9 +5,10 @@
  */
 import { getRequestListener } from '@hono/node-server';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
-import { checkThreadsToken, createThreadsAuthHandler, errorOutcome, toResponse } from '../src/index.js';
+import { checkThreadsToken, createThreadsAuthHandler, errorOutcome, isThreadsAuthError, toResponse } from '../src/index.js';
 
-describeAdapterContract('Web-standard handler', (auth, { onError }) => {
+// `parser` has no counterpart: a Fetch API handler reads the body itself, so only the raw variant exists.
+describeAdapterContract('Web-standard handler', (auth, { prefix = '', onError }) => {
   const { handler, getThreadsToken } = createThreadsAuthHandler(auth);
   const app = async (request: Request): Promise<Response> => {
     const answered = await handler(request);
@@ -18,7 +19,8 @@ describeAdapterContract('Web-standard handler', (auth, { onError }) => {
       return error === undefined ? undefined : toResponse(errorOutcome(error));
     };
     let response: Response;
-    switch (new URL(request.url).pathname) {
+    const path = new URL(request.url).pathname;
+    switch (prefix !== '' && path.startsWith(prefix) ? path.slice(prefix.length) : path) {
       case '/me':
         response = Response.json(contractMeBody(token));
         break;
@@ -39,6 +41,8 @@ describeAdapterContract('Web-standard handler', (auth, { onError }) => {
     try {
       return await app(request);
     } catch (error) {
+      // getThreadsToken's documented refusal (a store that is down): answered as threads-auth answers it.
+      if (isThreadsAuthError(error)) return toResponse(errorOutcome(error));
       onError(error);
       return new Response('app error handler', { status: 500 });
     }
