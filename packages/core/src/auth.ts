@@ -38,7 +38,7 @@ export interface ThreadsAuth {
   /**
    * Handles one request: the login, callback, logout, deauthorize, delete and deletion-status routes under
    * `basePath`, and on every other request resolves the session's token (refreshing it when due).
-   * Rejects only on unexpected failures (a store that is down); protocol failures are outcomes.
+   * Rejects only on unexpected failures (a bug in a custom store); protocol failures and a store that fails or stalls (503) are outcomes.
    */
   handle(request: ThreadsAuthRequest): Promise<Outcome>;
   /**

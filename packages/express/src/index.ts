@@ -32,7 +32,7 @@ function write(res: Response, outcome: Exclude<Outcome, { type: 'pass' }>): void
  *
  * @param input - The options of `createThreadsAuth`, or an instance made by it (to share with jobs).
  * @returns An Express middleware; mount it with `app.use(...)` before your routes, then guard routes with
- *   {@link requireThreadsToken}. Unexpected failures (a token store that is down) go to `next(err)`.
+ *   {@link requireThreadsToken}. A token store that fails or stalls is answered with 503 and `Retry-After`; other unexpected failures (a bug in a custom store) go to `next(err)`.
  * @throws {ThreadsAuthOptionError} at startup, naming the missing or invalid option.
  * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
  * @example

@@ -75,7 +75,7 @@ const plugin: FastifyPluginAsync<ThreadsAuthPluginOptions> = async (fastify: Fas
  *
  * @param options - The options of `createThreadsAuth`, or an instance made by it (to share with jobs).
  * @returns Register it with `app.register(threadsAuth, options)` before your routes, then guard routes with
- *   `preHandler: requireThreadsToken(...)`. Unexpected failures (a token store that is down) go to the app's
+ *   `preHandler: requireThreadsToken(...)`. A token store that fails or stalls is answered with 503 and `Retry-After`; other unexpected failures (a bug in a custom store) go to the app's
  *   error handler (`setErrorHandler`).
  * @throws {ThreadsAuthOptionError} when the app starts (`ready`/`listen`), naming the missing or invalid option.
  * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions

@@ -24,7 +24,7 @@ declare module 'hono' {
  *
  * @param input - The options of `createThreadsAuth`, or an instance made by it (to share with jobs).
  * @returns A Hono middleware named `threadsAuth`; `app.use(threadsAuth(options))` before your routes, then guard
- *   routes with {@link requireThreadsToken}. Unexpected failures (a token store that is down) are thrown, to
+ *   routes with {@link requireThreadsToken}. A token store that fails or stalls is answered with 503 and `Retry-After`; other unexpected failures (a bug in a custom store) are thrown, to
  *   `app.onError`.
  * @throws {ThreadsAuthOptionError} at once, naming the missing or invalid option.
  * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions

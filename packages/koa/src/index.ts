@@ -30,7 +30,7 @@ function write(ctx: Context, outcome: Exclude<Outcome, { type: 'pass' }>): void 
  *
  * @param input - The options of `createThreadsAuth`, or an instance made by it (to share with jobs).
  * @returns A Koa middleware named `threadsAuth`; `app.use(...)` it before your routes, then guard routes
- *   with {@link requireThreadsToken}. Unexpected failures (a token store that is down) are thrown, to Koa's
+ *   with {@link requireThreadsToken}. A token store that fails or stalls is answered with 503 and `Retry-After`; other unexpected failures (a bug in a custom store) are thrown, to Koa's
  *   error handling.
  * @throws {ThreadsAuthOptionError} at startup, naming the missing or invalid option.
  * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
