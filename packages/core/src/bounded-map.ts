@@ -12,3 +12,20 @@ export class BoundedMap<K, V> extends Map<K, V> {
     return super.set(key, value);
   }
 }
+
+/** A Map of time-stamped keys kept for `ttl` ms: entries older than that are pruned as new ones arrive. */
+export class Recent<K> {
+  readonly #at = new Map<K, number>();
+  constructor(private readonly ttl: number) {}
+  add(key: K, at: number): void {
+    this.#at.delete(key);
+    this.#at.set(key, at);
+    for (const [k, t] of this.#at) {
+      if (t > at - this.ttl) break;
+      this.#at.delete(k);
+    }
+  }
+  get(key: K): number | undefined {
+    return this.#at.get(key);
+  }
+}

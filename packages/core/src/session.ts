@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { BoundedMap } from './bounded-map.js';
+import { BoundedMap, Recent } from './bounded-map.js';
 import type { AuthContext } from './context.js';
 import type { SetCookie } from './cookies.js';
 import { base64url } from './crypto.js';
@@ -112,23 +112,6 @@ interface CookieFields {
   readonly s?: unknown;
   readonly i?: unknown;
   readonly r?: unknown;
-}
-
-/** A Map of time-stamped keys kept for `ttl` ms: entries older than that are pruned as new ones arrive. */
-class Recent<K> {
-  readonly #at = new Map<K, number>();
-  constructor(private readonly ttl: number) {}
-  add(key: K, at: number): void {
-    this.#at.delete(key);
-    this.#at.set(key, at);
-    for (const [k, t] of this.#at) {
-      if (t > at - this.ttl) break;
-      this.#at.delete(k);
-    }
-  }
-  get(key: K): number | undefined {
-    return this.#at.get(key);
-  }
 }
 
 /** Builds the codec. `pending` holds token writes the store has not taken yet. */
