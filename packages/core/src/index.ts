@@ -15,7 +15,10 @@ export {
   ThreadsAuthError,
   ThreadsAuthOptionError,
   isThreadsAuthError,
+  type ErrorTableEntry,
   type MetaErrorDetails,
+  type OptionProblem,
+  type ThreadsAuthFault,
   type ThreadsAuthErrorCode,
   type ThreadsAuthErrorOptions,
   type ThreadsStep,
@@ -23,7 +26,7 @@ export {
 export { exchangeCode, exchangeForLongLivedToken, type CodeExchangeChecks, type LongLivedToken, type ShortLivedToken } from './exchange.js';
 export { FORM_BODY_LIMIT, readRequestBody, type RequestBodyStream } from './form-body.js';
 export { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
-export type { RevocationReason, ThreadsAuthOptions, ThreadsClientOptions, TokenRevokedEvent } from './options.js';
+export type { ErrorPageContext, RevocationReason, ThreadsAuthLogger, ThreadsAuthOptions, ThreadsClientOptions, TokenRevokedEvent } from './options.js';
 export type { RefreshDueResult } from './lifecycle.js';
 export {
   errorOutcome,
@@ -38,6 +41,6 @@ export { refreshLongLivedToken } from './refresh.js';
 export type { ThreadsAuthRequest } from './router.js';
 export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
 export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredSession, type StoredToken, type TokenStore } from './store.js';
-export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, redactUrl } from './threads.js';
+export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, THREADS_SCOPES, redactUrl } from './threads.js';
 export type { ThreadsToken } from './token.js';
 export type { FetchLike } from './upstream.js';

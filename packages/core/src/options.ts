@@ -4,9 +4,9 @@
  * @module
  */
 import { randomBytes as nodeRandomBytes } from './crypto.js';
-import { ThreadsAuthOptionError, type ThreadsAuthError } from './errors.js';
+import { ThreadsAuthOptionError, type OptionProblem, type ThreadsAuthError } from './errors.js';
 import type { TokenStore } from './store.js';
-import { BASIC_SCOPE, DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL } from './threads.js';
+import { BASIC_SCOPE, DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, OUTDATED_AUTHORIZATION_HOSTS, THREADS_SCOPES } from './threads.js';
 import type { ThreadsToken } from './token.js';
 import type { FetchLike } from './upstream.js';
 
@@ -42,8 +42,16 @@ export interface ThreadsAuthOptions {
    * all unseal.
    */
   readonly secret: string | readonly string[];
-  /** Permissions to request; `threads_basic` is always included. */
+  /**
+   * Permissions to request, from {@link THREADS_SCOPES}; `threads_basic` is always included. A name not in that
+   * list is refused at startup (a typo would otherwise surface as Meta's error page in the middle of a login).
+   */
   readonly scopes?: readonly string[];
+  /**
+   * Permissions Meta added after this release of threads-auth, requested as they are, unchecked. The explicit
+   * escape from the {@link ThreadsAuthOptions.scopes} check, e.g. `['threads_new_permission']`.
+   */
+  readonly unlistedScopes?: readonly string[];
   /**
    * Where the login, logout and Meta callback routes live: the full path the app receives, mount prefix
    * included (`app.use('/api', …)`, Nest's `setGlobalPrefix('api')`). Default: derived from `redirectUri`
@@ -99,13 +107,107 @@ export interface ThreadsAuthOptions {
    * keeps being served), a hook that threw. Default: none.
    */
   readonly onError?: (error: ThreadsAuthError | Error) => void;
+  /**
+   * Where one line per failure that is the app's or Meta's fault goes (a failed code exchange, a wrong client
+   * secret, a refresh Meta refused, a hook that threw): the code, the step, Meta's code/subcode/fbtrace_id and
+   * the fix; never a secret or a token. None for a user's cancel, a forged or expired state or a missing session.
+   * Default: `console.error` (stderr). `false` turns it off; pass your logger (pino, winston, console) to route it.
+   */
+  readonly logger?: ThreadsAuthLogger | false;
+  /**
+   * Renders the HTML page a browser (`Accept: text/html`) gets for a failed or cancelled login when there is
+   * no `failureRedirect`. Default: a small accessible page with the safe message and a link that starts the
+   * login again. Must return a complete HTML document; it is sent with the error's status. If it throws, the
+   * default page is sent and the error reported.
+   */
+  readonly renderError?: (error: ThreadsAuthError, context: ErrorPageContext) => string;
 }
+
+/** What {@link ThreadsAuthOptions.logger} needs: an `error` method taking one line (console, pino, winston fit). */
+export interface ThreadsAuthLogger {
+  error(line: string): void;
+}
+
+/** What {@link ThreadsAuthOptions.renderError} receives besides the error. */
+export interface ErrorPageContext {
+  /** Where a "try again" link should point: `{basePath}/login`. */
+  readonly loginUrl: string;
+}
+
+/**
+ * Every option name, so that a misspelt key is refused with a did-you-mean. Typed against
+ * {@link ThreadsAuthOptions}: an option added there without a line here does not compile.
+ */
+const OPTION_KEYS: Readonly<Record<keyof ThreadsAuthOptions, true>> = {
+  clientId: true,
+  clientSecret: true,
+  redirectUri: true,
+  secret: true,
+  scopes: true,
+  unlistedScopes: true,
+  basePath: true,
+  authorizationUrl: true,
+  graphUrl: true,
+  timeoutMs: true,
+  successRedirect: true,
+  failureRedirect: true,
+  pkce: true,
+  store: true,
+  refreshWindow: true,
+  sessionMaxAge: true,
+  storeTimeoutMs: true,
+  bodyTimeoutMs: true,
+  now: true,
+  fetch: true,
+  randomBytes: true,
+  retry: true,
+  onLogin: true,
+  onTokenRefreshed: true,
+  onTokenRevoked: true,
+  onError: true,
+  logger: true,
+  renderError: true,
+};
+
+/** Names people reach for that are another option here (from other OAuth libraries and Meta's own wording). */
+const OPTION_ALIASES: Readonly<Record<string, keyof ThreadsAuthOptions>> = {
+  scope: 'scopes',
+  permissions: 'scopes',
+  sessionSecret: 'secret',
+  cookieSecret: 'secret',
+  secrets: 'secret',
+  appId: 'clientId',
+  threadsAppId: 'clientId',
+  client_id: 'clientId',
+  appSecret: 'clientSecret',
+  threadsAppSecret: 'clientSecret',
+  client_secret: 'clientSecret',
+  callbackUrl: 'redirectUri',
+  callbackURL: 'redirectUri',
+  redirectUrl: 'redirectUri',
+  redirect_uri: 'redirectUri',
+  timeout: 'timeoutMs',
+};
 
 /** The options that the protocol steps need: what `createThreadsClient` takes. */
 export type ThreadsClientOptions = Pick<
   ThreadsAuthOptions,
-  'clientId' | 'clientSecret' | 'redirectUri' | 'scopes' | 'authorizationUrl' | 'graphUrl' | 'timeoutMs' | 'fetch' | 'retry' | 'pkce'
+  'clientId' | 'clientSecret' | 'redirectUri' | 'scopes' | 'unlistedScopes' | 'authorizationUrl' | 'graphUrl' | 'timeoutMs' | 'fetch' | 'retry' | 'pkce'
 >;
+
+const CLIENT_OPTION_KEYS: Readonly<Record<keyof ThreadsClientOptions, true>> = {
+  clientId: true,
+  clientSecret: true,
+  redirectUri: true,
+  scopes: true,
+  unlistedScopes: true,
+  authorizationUrl: true,
+  graphUrl: true,
+  timeoutMs: true,
+  fetch: true,
+  retry: true,
+  pkce: true,
+};
 
 /** {@link ThreadsClientOptions} after validation and defaults. */
 export interface ResolvedClientOptions {
@@ -139,55 +241,130 @@ export interface ResolvedOptions extends ResolvedClientOptions {
   readonly now: () => number;
   readonly randomBytes: (size: number) => Uint8Array;
   readonly secureCookies: boolean;
+  readonly logger: ThreadsAuthLogger | undefined;
+  readonly renderError: ThreadsAuthOptions['renderError'];
   readonly hooks: Pick<ThreadsAuthOptions, 'onLogin' | 'onTokenRefreshed' | 'onTokenRevoked' | 'onError'>;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
 
-function requireString(options: Record<string, unknown>, name: string, hint: string): string {
-  const value = options[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new ThreadsAuthOptionError(name, `is required: ${hint}`);
-  if (value !== value.trim()) throw new ThreadsAuthOptionError(name, 'has leading or trailing whitespace; check how it is loaded.');
+/** The default logger: one line on stderr. */
+const CONSOLE_LOGGER: ThreadsAuthLogger = { error: (line) => console.error(line) };
+
+/**
+ * Collects every problem of one options object, so that all of them are reported in one error. Each check
+ * records its problem and returns a stand-in, and validation goes on.
+ */
+class Problems {
+  readonly list: OptionProblem[] = [];
+
+  add(option: string, message: string): undefined {
+    this.list.push({ option, message });
+    return undefined;
+  }
+
+  /** @throws {ThreadsAuthOptionError} with every problem, when there is any. */
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ThreadsAuthOptionError(this.list);
+  }
+}
+
+/** Edit distance, for did-you-mean; small inputs only. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest of `candidates` to `name` (case-insensitive, at most a third of its length away), if any. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function checkKeys(raw: Record<string, unknown>, known: Readonly<Record<string, true>>, problems: Problems, prefix = ''): void {
+  const names = Object.keys(known);
+  for (const key of Object.keys(raw)) {
+    if (Object.hasOwn(known, key) || raw[key] === undefined) continue;
+    const alias = prefix === '' ? OPTION_ALIASES[key] : undefined;
+    const suggestion = alias !== undefined && Object.hasOwn(known, alias) ? alias : closest(key, names);
+    problems.add(
+      `${prefix}${key}`,
+      suggestion === undefined ? `is not an option of threads-auth; the options are: ${names.join(', ')}.` : `is not an option of threads-auth; did you mean "${prefix}${suggestion}"?`,
+    );
+  }
+}
+
+function requireString(raw: Record<string, unknown>, name: string, hint: string, problems: Problems): string | undefined {
+  const value = raw[name];
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    return problems.add(name, 'must be a string, not a number: quote it (a Threads id above 2^53 loses digits as a number; process.env values are strings already).');
+  }
+  if (typeof value !== 'string' || value.trim() === '') return problems.add(name, `is required: ${hint}`);
+  if (value !== value.trim()) return problems.add(name, 'has leading or trailing whitespace; check how it is loaded.');
   return value;
 }
 
-function httpUrl(name: string, value: string): URL {
+function httpUrl(name: string, value: unknown, problems: Problems): URL | undefined {
+  if (typeof value !== 'string') return problems.add(name, `must be an absolute http(s) URL string; got ${typeof value}.`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ThreadsAuthOptionError(name, `must be an absolute http(s) URL; got "${value}".`);
+    return problems.add(name, `must be an absolute http(s) URL; got "${value}".`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ThreadsAuthOptionError(name, `must be an http(s) URL; got "${value}".`);
-  if (url.hash !== '') throw new ThreadsAuthOptionError(name, 'must not contain a #fragment.');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return problems.add(name, `must be an http(s) URL; got "${value}".`);
+  if (url.hash !== '') return problems.add(name, 'must not contain a #fragment.');
   return url;
 }
 
-function redirectTarget(name: string, value: unknown, fallback: string | undefined): string | undefined {
-  if (value === undefined) return fallback;
+/** Loopback hosts, where plain http is fine in development (browsers treat them as secure contexts). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function redirectTarget(name: string, value: unknown, problems: Problems): string | undefined {
+  if (value === undefined) return undefined;
   if (typeof value !== 'string' || !(value.startsWith('/') || /^https?:\/\//.test(value)) || value.startsWith('//')) {
-    throw new ThreadsAuthOptionError(name, 'must be a path starting with "/" or an absolute http(s) URL.');
+    return problems.add(name, 'must be a path starting with "/" or an absolute http(s) URL.');
   }
   return value;
 }
 
-function positiveInteger(name: string, value: unknown, fallback: number, max: number): number {
+function positiveInteger(name: string, value: unknown, fallback: number, max: number, problems: Problems): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-    throw new ThreadsAuthOptionError(name, `must be a positive integer of at most ${max}; got ${String(value)}.`);
+    problems.add(name, `must be a positive integer of at most ${max}; got ${String(value)}.`);
+    return fallback;
   }
   return value;
 }
 
-function atLeast(name: string, value: number, min: number): number {
+function atLeast(name: string, value: number, min: number, problems: Problems): number {
   // Sessions are renewed at most once a day, so a shorter lifetime could end an active session.
-  if (value < min) throw new ThreadsAuthOptionError(name, `must be at least ${min} ms (2 days); got ${value}.`);
+  if (value < min) problems.add(name, `must be at least ${min} ms (2 days); got ${value}.`);
   return value;
 }
 
-function optionalFunction<T>(name: string, value: unknown): T | undefined {
+function optionalFunction<T>(name: string, value: unknown, problems: Problems): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new ThreadsAuthOptionError(name, 'must be a function.');
+  if (typeof value !== 'function') return problems.add(name, 'must be a function.');
   return value as T;
 }
 
@@ -196,32 +373,66 @@ function asRecord(options: unknown): Record<string, unknown> {
   return options as Record<string, unknown>;
 }
 
-/** Validates the protocol options. @throws {ThreadsAuthOptionError} naming the first bad option. */
-export function resolveClientOptions(options: ThreadsClientOptions): ResolvedClientOptions {
-  const raw = asRecord(options);
-  const clientId = requireString(raw, 'clientId', 'your Threads App ID (App Dashboard → App settings → Basic → Threads App ID).');
-  const clientSecret = requireString(raw, 'clientSecret', 'your Threads App secret (App Dashboard → App settings → Basic).');
-  const redirectUri = httpUrl('redirectUri', requireString(raw, 'redirectUri', 'the callback URL registered in the App Dashboard, e.g. https://example.com/auth/threads/callback.'));
-
-  const scopesInput = raw['scopes'] ?? [];
-  if (!Array.isArray(scopesInput) || scopesInput.some((s) => typeof s !== 'string' || !/^[a-z_]+$/.test(s))) {
-    throw new ThreadsAuthOptionError('scopes', 'must be an array of permission names such as ["threads_basic", "threads_content_publish"].');
+function scopeList(name: string, value: unknown, problems: Problems): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((s) => typeof s !== 'string' || !/^[a-z_]+$/.test(s))) {
+    problems.add(name, 'must be an array of permission names such as ["threads_basic", "threads_content_publish"].');
+    return [];
   }
-  const scopes = [...new Set([BASIC_SCOPE, ...(scopesInput as string[])])];
+  return value as string[];
+}
 
-  const authorizationUrl = httpUrl('authorizationUrl', (raw['authorizationUrl'] as string | undefined) ?? DEFAULT_AUTHORIZATION_URL);
-  const graph = httpUrl('graphUrl', (raw['graphUrl'] as string | undefined) ?? DEFAULT_GRAPH_URL);
-  if (graph.pathname !== '/' || graph.search !== '') {
-    throw new ThreadsAuthOptionError('graphUrl', `must be an origin without a path or version, e.g. "${DEFAULT_GRAPH_URL}".`);
+/** Validates the protocol options into `problems`; `undefined` when a required one is bad. */
+function collectClientOptions(raw: Record<string, unknown>, problems: Problems): ResolvedClientOptions | undefined {
+  const clientId = requireString(raw, 'clientId', 'your Threads App ID (App Dashboard → App settings → Basic → Threads App ID).', problems);
+  const clientSecret = requireString(raw, 'clientSecret', 'your Threads App secret (App Dashboard → App settings → Basic).', problems);
+  const redirectInput = requireString(raw, 'redirectUri', 'the callback URL registered in the App Dashboard, e.g. https://example.com/auth/threads/callback.', problems);
+  const redirectUri = redirectInput === undefined ? undefined : httpUrl('redirectUri', redirectInput, problems);
+  if (redirectUri?.protocol === 'http:' && !isLoopback(redirectUri.hostname)) {
+    problems.add(
+      'redirectUri',
+      `is plain http on "${redirectUri.hostname}", which is not loopback: the session cookies would go out without Secure. Use https (Meta requires it), or http://127.0.0.1:<port> / http://localhost:<port> in development.`,
+    );
   }
 
-  const retry = (raw['retry'] ?? {}) as Record<string, unknown>;
-  const fetchFn = optionalFunction<FetchLike>('fetch', raw['fetch']) ?? globalThis.fetch;
-  if (typeof fetchFn !== 'function') throw new ThreadsAuthOptionError('fetch', 'is required: this runtime has no global fetch.');
+  const unlisted = scopeList('unlistedScopes', raw['unlistedScopes'], problems);
+  const requested = scopeList('scopes', raw['scopes'], problems);
+  const known: readonly string[] = THREADS_SCOPES;
+  for (const scope of requested) {
+    if (known.includes(scope) || unlisted.includes(scope)) continue;
+    const suggestion = closest(scope, known);
+    problems.add(
+      'scopes',
+      `has an unknown permission "${scope}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}. Known permissions: ${known.join(', ')}. For a permission Meta added after this release, list it in \`unlistedScopes\`.`,
+    );
+  }
+  const scopes = [...new Set([BASIC_SCOPE, ...requested, ...unlisted])];
+
+  const authorizationUrl = httpUrl('authorizationUrl', raw['authorizationUrl'] ?? DEFAULT_AUTHORIZATION_URL, problems);
+  if (authorizationUrl !== undefined && OUTDATED_AUTHORIZATION_HOSTS.has(authorizationUrl.hostname)) {
+    problems.add(
+      'authorizationUrl',
+      `is on ${authorizationUrl.hostname}, which answers 301 to threads.com and for some users drops the OAuth parameters on the way (they land on the Threads home page). Use "${DEFAULT_AUTHORIZATION_URL}" (the default): leave the option out.`,
+    );
+  }
+  const graph = httpUrl('graphUrl', raw['graphUrl'] ?? DEFAULT_GRAPH_URL, problems);
+  if (graph !== undefined && (graph.pathname !== '/' || graph.search !== '')) {
+    problems.add('graphUrl', `must be an origin without a path or version, e.g. "${DEFAULT_GRAPH_URL}".`);
+  }
+
+  const retryInput = raw['retry'] ?? {};
+  const retry = typeof retryInput === 'object' && retryInput !== null ? (retryInput as Record<string, unknown>) : (problems.add('retry', 'must be an object such as { attempts: 3, delayMs: 200 }.') ?? {});
+  checkKeys(retry, { attempts: true, delayMs: true }, problems, 'retry.');
+  const fetchFn = optionalFunction<FetchLike>('fetch', raw['fetch'], problems) ?? globalThis.fetch;
+  if (typeof fetchFn !== 'function') problems.add('fetch', 'is required: this runtime has no global fetch.');
 
   const pkce = raw['pkce'] ?? false;
-  if (typeof pkce !== 'boolean') throw new ThreadsAuthOptionError('pkce', 'must be a boolean.');
+  if (typeof pkce !== 'boolean') problems.add('pkce', 'must be a boolean.');
 
+  const timeoutMs = positiveInteger('timeoutMs', raw['timeoutMs'], 10_000, 120_000, problems);
+  const attempts = positiveInteger('retry.attempts', retry['attempts'], 3, 3, problems);
+  const retryDelayMs = retry['delayMs'] === 0 ? 0 : positiveInteger('retry.delayMs', retry['delayMs'], 200, 10_000, problems);
+  if (clientId === undefined || clientSecret === undefined || redirectUri === undefined || authorizationUrl === undefined || graph === undefined) return undefined;
   return {
     clientId,
     clientSecret,
@@ -229,33 +440,56 @@ export function resolveClientOptions(options: ThreadsClientOptions): ResolvedCli
     scopes: Object.freeze(scopes),
     authorizationUrl,
     graphUrl: graph.origin,
-    timeoutMs: positiveInteger('timeoutMs', raw['timeoutMs'], 10_000, 120_000),
-    pkce,
+    timeoutMs,
+    pkce: pkce === true,
     fetch: fetchFn,
-    attempts: positiveInteger('retry.attempts', retry['attempts'], 3, 3),
-    retryDelayMs: retry['delayMs'] === 0 ? 0 : positiveInteger('retry.delayMs', retry['delayMs'], 200, 10_000),
+    attempts,
+    retryDelayMs,
   };
 }
 
-/** Validates `options` and fills in defaults. @throws {ThreadsAuthOptionError} naming the first bad option. */
-export function resolveOptions(options: ThreadsAuthOptions): ResolvedOptions {
-  const client = resolveClientOptions(options);
+/** Validates the protocol options. @throws {ThreadsAuthOptionError} listing every bad option. */
+export function resolveClientOptions(options: ThreadsClientOptions): ResolvedClientOptions {
   const raw = asRecord(options);
+  const problems = new Problems();
+  checkKeys(raw, CLIENT_OPTION_KEYS, problems);
+  const client = collectClientOptions(raw, problems);
+  problems.throwIfAny();
+  return client!;
+}
+
+function resolveLogger(value: unknown, problems: Problems): ThreadsAuthLogger | undefined {
+  if (value === undefined) return CONSOLE_LOGGER;
+  if (value === false) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as Record<string, unknown>)['error'] !== 'function') {
+    return problems.add('logger', 'must be an object with an error(line) method (console, pino, winston) or false to turn logging off.');
+  }
+  return value as ThreadsAuthLogger;
+}
+
+/**
+ * Validates `options` and fills in defaults.
+ * @throws {ThreadsAuthOptionError} listing every bad option at once (`problems`), each with its fix.
+ */
+export function resolveOptions(options: ThreadsAuthOptions): ResolvedOptions {
+  const raw = asRecord(options);
+  const problems = new Problems();
+  checkKeys(raw, OPTION_KEYS, problems);
+  const client = collectClientOptions(raw, problems);
 
   const secretInput = raw['secret'];
   const secrets = typeof secretInput === 'string' ? [secretInput] : Array.isArray(secretInput) ? (secretInput as unknown[]) : [];
   if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length < 32)) {
-    throw new ThreadsAuthOptionError('secret', 'must be a string of at least 32 characters (or an array of them); generate one with `openssl rand -base64 32`.');
+    problems.add('secret', 'must be a string of at least 32 characters (or an array of them); generate one with `openssl rand -base64 32`.');
   }
 
-  const callbackPath = client.redirectUri.pathname;
+  const callbackPath = client?.redirectUri.pathname ?? '/auth/threads/callback';
   const derived = /^((?:\/[A-Za-z0-9._~-]+)+)\/callback\/?$/.exec(callbackPath)?.[1];
   const basePath = raw['basePath'] ?? derived ?? '/auth/threads';
   if (typeof basePath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) {
-    throw new ThreadsAuthOptionError('basePath', 'must be a path such as "/auth/threads" (leading "/", no trailing "/").');
-  }
-  if (derived !== undefined && derived !== basePath) {
-    throw new ThreadsAuthOptionError(
+    problems.add('basePath', 'must be a path such as "/auth/threads" (leading "/", no trailing "/").');
+  } else if (derived !== undefined && derived !== basePath) {
+    problems.add(
       'basePath',
       `is "${basePath}" but redirectUri's path is "${callbackPath}": the login would live under ${basePath} and the callback under ${derived}. ` +
         `Remove basePath (it is derived from redirectUri) or make redirectUri end in "${basePath}/callback" (and register that URL in the App Dashboard).`,
@@ -264,34 +498,32 @@ export function resolveOptions(options: ThreadsAuthOptions): ResolvedOptions {
 
   const store = raw['store'] as TokenStore | undefined;
   if (store !== undefined) {
-    for (const method of ['get', 'set', 'delete', 'listDue', 'setSession', 'getSession', 'deleteSession', 'deleteSessions'] as const) {
-      if (typeof (store as unknown as Record<string, unknown>)[method] !== 'function') {
-        throw new ThreadsAuthOptionError('store', `must implement TokenStore (missing ${method}()); use MemoryTokenStore, RedisTokenStore or PostgresTokenStore.`);
-      }
-    }
+    const missing = (['get', 'set', 'delete', 'listDue', 'setSession', 'getSession', 'deleteSession', 'deleteSessions'] as const).find((method) => typeof (store as unknown as Record<string, unknown>)[method] !== 'function');
+    if (missing !== undefined) problems.add('store', `must implement TokenStore (missing ${missing}()); use MemoryTokenStore, RedisTokenStore or PostgresTokenStore.`);
   }
 
-  return Object.freeze({
-    ...client,
-    origin: client.redirectUri.origin,
+  const resolved = {
     secrets: Object.freeze([...(secrets as string[])]),
-    basePath,
-    successRedirect: redirectTarget('successRedirect', raw['successRedirect'], '/')!,
-    failureRedirect: redirectTarget('failureRedirect', raw['failureRedirect'], undefined),
+    basePath: basePath as string,
+    successRedirect: redirectTarget('successRedirect', raw['successRedirect'], problems) ?? '/',
+    failureRedirect: redirectTarget('failureRedirect', raw['failureRedirect'], problems),
     store,
-    refreshWindow: positiveInteger('refreshWindow', raw['refreshWindow'], 7 * DAY, 59 * DAY),
-    sessionMaxAge: atLeast('sessionMaxAge', positiveInteger('sessionMaxAge', raw['sessionMaxAge'], 30 * DAY, 400 * DAY), 2 * DAY),
-    storeTimeoutMs: positiveInteger('storeTimeoutMs', raw['storeTimeoutMs'], 3_000, 60_000),
-    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', raw['bodyTimeoutMs'], 10_000, 120_000),
+    refreshWindow: positiveInteger('refreshWindow', raw['refreshWindow'], 7 * DAY, 59 * DAY, problems),
+    sessionMaxAge: atLeast('sessionMaxAge', positiveInteger('sessionMaxAge', raw['sessionMaxAge'], 30 * DAY, 400 * DAY, problems), 2 * DAY, problems),
+    storeTimeoutMs: positiveInteger('storeTimeoutMs', raw['storeTimeoutMs'], 3_000, 60_000, problems),
+    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', raw['bodyTimeoutMs'], 10_000, 120_000, problems),
     callbackPath,
-    now: optionalFunction<() => number>('now', raw['now']) ?? Date.now,
-    randomBytes: optionalFunction<(size: number) => Uint8Array>('randomBytes', raw['randomBytes']) ?? nodeRandomBytes,
-    secureCookies: client.redirectUri.protocol === 'https:',
+    now: optionalFunction<() => number>('now', raw['now'], problems) ?? Date.now,
+    randomBytes: optionalFunction<(size: number) => Uint8Array>('randomBytes', raw['randomBytes'], problems) ?? nodeRandomBytes,
+    logger: resolveLogger(raw['logger'], problems),
+    renderError: optionalFunction<ThreadsAuthOptions['renderError']>('renderError', raw['renderError'], problems),
     hooks: {
-      onLogin: optionalFunction<ThreadsAuthOptions['onLogin']>('onLogin', raw['onLogin']),
-      onTokenRefreshed: optionalFunction<ThreadsAuthOptions['onTokenRefreshed']>('onTokenRefreshed', raw['onTokenRefreshed']),
-      onTokenRevoked: optionalFunction<ThreadsAuthOptions['onTokenRevoked']>('onTokenRevoked', raw['onTokenRevoked']),
-      onError: optionalFunction<ThreadsAuthOptions['onError']>('onError', raw['onError']),
+      onLogin: optionalFunction<ThreadsAuthOptions['onLogin']>('onLogin', raw['onLogin'], problems),
+      onTokenRefreshed: optionalFunction<ThreadsAuthOptions['onTokenRefreshed']>('onTokenRefreshed', raw['onTokenRefreshed'], problems),
+      onTokenRevoked: optionalFunction<ThreadsAuthOptions['onTokenRevoked']>('onTokenRevoked', raw['onTokenRevoked'], problems),
+      onError: optionalFunction<ThreadsAuthOptions['onError']>('onError', raw['onError'], problems),
     },
-  });
+  };
+  problems.throwIfAny();
+  return Object.freeze({ ...client!, ...resolved, origin: client!.redirectUri.origin, secureCookies: client!.redirectUri.protocol === 'https:' });
 }

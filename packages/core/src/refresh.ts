@@ -1,7 +1,6 @@
 import { internals, type ThreadsClient } from './client.js';
-import { ThreadsAuthError, isThreadsAuthError } from './errors.js';
 import { readLongLivedToken, type LongLivedToken } from './exchange.js';
-import { ENDPOINTS, endpointUrl, isInvalidTokenMetaError } from './threads.js';
+import { ENDPOINTS, endpointUrl } from './threads.js';
 import { callThreads } from './upstream.js';
 
 /**
@@ -11,18 +10,12 @@ import { callThreads } from './upstream.js';
  *
  * @throws {ThreadsAuthError} `token_expired` when Meta says the token is dead (code 190/102: expired,
  *   app removed, password changed; the user must sign in again), `refresh_failed` for other Meta
- *   refusals, `invalid_upstream_response`, `upstream_error`, `upstream_unavailable`, `upstream_timeout`.
+ *   refusals (`rate_limited`, `permission_missing` where Meta's code says so), `invalid_upstream_response`, `upstream_error`, `upstream_unavailable`, `upstream_timeout`.
  * @see https://developers.facebook.com/docs/threads/get-started/long-lived-tokens
  */
 export async function refreshLongLivedToken(client: ThreadsClient, longLivedToken: string): Promise<LongLivedToken> {
   const { options, upstream } = internals(client);
   const endpoint = ENDPOINTS.refresh;
-  try {
-    return readLongLivedToken(await callThreads(upstream, endpoint, endpointUrl(endpoint, options.graphUrl, options, longLivedToken)), 'refresh');
-  } catch (error) {
-    if (isThreadsAuthError(error) && error.code === 'refresh_failed' && error.meta !== undefined && isInvalidTokenMetaError(error.meta)) {
-      throw new ThreadsAuthError('token_expired', { step: 'refresh', meta: error.meta, message: error.message });
-    }
-    throw error;
-  }
+  // A dead token (190/102) is `token_expired` by META_ERROR_MAPPINGS, in callThreads.
+  return readLongLivedToken(await callThreads(upstream, endpoint, endpointUrl(endpoint, options.graphUrl, options, longLivedToken)), 'refresh');
 }

@@ -70,6 +70,22 @@ function header(headers: ThreadsAuthRequest['headers'], name: string): string | 
 }
 
 /**
+ * True when `accept` asks for HTML (`text/html` or `application/xhtml+xml` with a non-zero q), as a browser's
+ * navigation does; API clients and `fetch` (which accepts any type by default) get plain text.
+ */
+export function acceptsHtml(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  for (const range of accept.split(',')) {
+    const [type = '', ...params] = range.split(';');
+    const media = type.trim().toLowerCase();
+    if (media !== 'text/html' && media !== 'application/xhtml+xml') continue;
+    const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/**
  * The route `url`'s path names (query excluded), or `undefined` for an app route: the callback is exactly
  * `callbackPath` (`redirectUri`'s path); the others are `{basePath}/{name}`.
  */
@@ -105,6 +121,16 @@ export function createRouter(ctx: AuthContext, parts: RouterParts): Dispatch {
     return errorOutcome(error);
   }
 
+  /** A failure a browser asked for as a page gets the HTML error page; everything else is unchanged. */
+  const toPage = (outcome: Outcome): Outcome => (outcome.type === 'error' ? ctx.errorPage(outcome) : outcome);
+
+  function answer(request: ThreadsAuthRequest, name: Route, queryString: string): Outcome | Promise<Outcome> {
+    const routed = route(request, name, queryString);
+    const outcome = routed instanceof Promise ? routed.catch(storeDown) : routed;
+    if (!acceptsHtml(header(request.headers, 'accept'))) return outcome;
+    return outcome instanceof Promise ? outcome.then(toPage) : toPage(outcome);
+  }
+
   function route(request: ThreadsAuthRequest, name: Route, queryString: string): Outcome | Promise<Outcome> {
     const allowed: readonly string[] = ROUTES[name];
     if (!allowed.includes(request.method)) return methodNotAllowed(allowed.filter((m) => m !== 'HEAD').join(', '));
@@ -138,8 +164,7 @@ export function createRouter(ctx: AuthContext, parts: RouterParts): Dispatch {
       const pathEnd = q === -1 ? url.length : q;
       const name = routeOf(basePath, callbackPath, url, pathEnd);
       if (name === undefined) return app(request);
-      const outcome = route(request, name, q === -1 ? '' : url.slice(q + 1));
-      return outcome instanceof Promise ? outcome.catch(storeDown) : outcome;
+      return answer(request, name, q === -1 ? '' : url.slice(q + 1));
     } catch (error) {
       return Promise.reject(error);
     }

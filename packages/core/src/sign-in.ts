@@ -17,7 +17,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { NO_COOKIES, redirect, type Outcome } from './outcome.js';
 import { sameSiteTarget } from './redirect.js';
 import type { SessionCodec } from './session.js';
-import { authorizationError } from './threads.js';
+import { authorizationError, BASIC_SCOPE } from './threads.js';
 import { toThreadsToken, type TokenRecord } from './token.js';
 
 const STATE_TTL_MS = 10 * 60 * 1000;
@@ -130,6 +130,10 @@ export function createSignIn(ctx: AuthContext, sessions: SessionCodec, lifecycle
       const [long, info] = await Promise.all([exchangeForLongLivedToken(client, short.accessToken), introspectToken(client, short.accessToken)]);
       if (!info.isValid) {
         throw new ThreadsAuthError('introspection_failed', { step: 'introspection', meta: info.error, message: 'introspection: Threads says the new token is not valid' });
+      }
+      if (!info.scopes.includes(BASIC_SCOPE)) {
+        // [inferred] A token granted before the tester invite was accepted carries no permission (threads-oauth.md gotcha 6).
+        throw new ThreadsAuthError('tester_not_accepted', { step: 'introspection', message: 'introspection: the new token carries no threads_basic permission' });
       }
       if (info.userId !== undefined && info.userId !== short.userId) {
         throw new ThreadsAuthError('invalid_upstream_response', { step: 'introspection', message: 'introspection: the token belongs to another user than the code exchange said' });

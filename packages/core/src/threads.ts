@@ -16,6 +16,12 @@ import type { MetaErrorDetails, ThreadsAuthErrorCode, ThreadsStep } from './erro
  */
 export const DEFAULT_AUTHORIZATION_URL = 'https://www.threads.com/oauth/authorize';
 
+/**
+ * Hosts of the old authorization window, refused as `authorizationUrl`: they answer 301 to threads.com and that
+ * cross-domain hop drops the OAuth parameters for some users (threads-oauth.md §1, gotcha 4; postiz-app PR #1819) [code].
+ */
+export const OUTDATED_AUTHORIZATION_HOSTS: ReadonlySet<string> = new Set(['threads.net', 'www.threads.net']);
+
 /** The Graph origin, without a version. `graph.threads.com` is an equivalent alias. */
 export const DEFAULT_GRAPH_URL = 'https://graph.threads.net';
 
@@ -113,14 +119,38 @@ export function joinScopes(scopes: readonly string[]): string {
  * user's cancel (`error=access_denied&error_reason=user_denied`; the docs misspell it "acceess_denied"),
  * `authorization_failed` for anything else, `undefined` when there is no error.
  */
-export function authorizationError(query: URLSearchParams): 'access_denied' | 'authorization_failed' | undefined {
+export function authorizationError(query: URLSearchParams): ThreadsAuthErrorCode | undefined {
   const error = query.get('error');
+  const errorCode = asNumber(query.get('error_code'));
+  // [inferred] Meta shows its authorization-window errors (`error_code` 1349026, 1349245, …) on its own page; should
+  // one come back to the callback, it is named like the same code from any other step.
+  const known = errorCode === undefined ? undefined : classifyMetaError('authorize', { code: errorCode });
+  if (known !== undefined) return known;
   if (error === null) return undefined;
   return /denied/.test(error) || query.get('error_reason') === 'user_denied' ? 'access_denied' : 'authorization_failed';
 }
 
 /** Required by every Threads endpoint; always requested. */
 export const BASIC_SCOPE = 'threads_basic';
+
+/**
+ * Every permission the Threads authorization window is known to accept (threads-oauth.md §1 "Scopes", [doc]:
+ * DOC-GS, DOC-PERMMAP; threads-2026-notes.md "Scopes"). `scopes` is checked against this list; Meta adds
+ * permissions without notice, so one added after this release goes in `unlistedScopes`.
+ */
+export const THREADS_SCOPES = Object.freeze([
+  'threads_basic',
+  'threads_content_publish',
+  'threads_read_replies',
+  'threads_manage_replies',
+  'threads_manage_insights',
+  'threads_manage_mentions',
+  'threads_keyword_search',
+  'threads_location_tagging',
+  'threads_delete',
+  'threads_profile_discovery',
+  'threads_share_to_instagram',
+] as const);
 
 /** Threads refuses to refresh a long-lived token younger than this. */
 export const MIN_REFRESH_AGE_MS = 24 * 60 * 60 * 1000;
@@ -143,6 +173,106 @@ export function isTransientMetaError(meta: MetaErrorDetails): boolean {
 /** True when Meta says the token itself is no longer valid (code 190 or 102): the user must sign in again. */
 export function isInvalidTokenMetaError(meta: MetaErrorDetails): boolean {
   return meta.code !== undefined && INVALID_TOKEN_CODES.has(meta.code);
+}
+
+/**
+ * Meta's rate-limit codes: 4 app, 17 user, 32 page-level, 613 custom (threads-2026-notes.md "Errors users hit
+ * first"; Graph rate-limiting docs https://developers.facebook.com/docs/graph-api/overview/rate-limiting [doc];
+ * threads-oauth.md §7 marks 613 [inferred] for Threads).
+ */
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
+
+/** True when Meta says the app or the user is being rate-limited. */
+export function isRateLimitMetaError(meta: MetaErrorDetails): boolean {
+  return meta.code !== undefined && RATE_LIMIT_CODES.has(meta.code);
+}
+
+/** How sure a mapping of {@link META_ERROR_MAPPINGS} is, in the reference sheet's marks. */
+export type SourceConfidence = 'doc' | 'code' | 'inferred';
+
+/** One of Meta's errors, named for the mistake behind it. */
+export interface MetaErrorMapping {
+  /** What the error becomes. */
+  readonly to: ThreadsAuthErrorCode;
+  /** Meta's `code` (any of them matches). */
+  readonly codes: readonly number[] | ((code: number) => boolean);
+  /** The steps it is read this way in; every step when absent. */
+  readonly steps?: readonly ThreadsStep[];
+  /** Where the fact comes from. */
+  readonly source: string;
+  readonly confidence: SourceConfidence;
+}
+
+/**
+ * Meta's error codes, and the mistakes behind them, as threads-auth codes; the first match wins, and anything
+ * unmatched is the step's own failure (`ENDPOINTS[…].failure`) or, when transient, `upstream_unavailable`.
+ * Classified by `code` (and step), never by Meta's message text: the texts are not documented and change.
+ */
+export const META_ERROR_MAPPINGS: readonly MetaErrorMapping[] = Object.freeze([
+  {
+    // Usually the Meta app secret used instead of the Threads app secret (an app has two pairs).
+    to: 'invalid_client_secret',
+    codes: [101],
+    steps: ['code_exchange', 'app_token', 'long_lived_exchange'],
+    source: 'threads-2026-notes.md "Errors users hit first" (101 "Error validating client secret.", code exchange, flat shape); the fake (TOKEN_ERRORS.badClientSecret); Meta documents no body for it',
+    confidence: 'inferred',
+  },
+  {
+    // The Meta app id used instead of the Threads app id. Meta shows these on its own authorization-window page.
+    to: 'invalid_client_id',
+    codes: [1349026, 4476002],
+    source: 'threads-oauth.md §1 and gotcha 1: fbsamples/threads_api #12, #17 (1349026 "No application data was given"); brightbeanxyz/brightbean-studio #45, PR #136 (4476002)',
+    confidence: 'code',
+  },
+  {
+    to: 'tester_not_accepted',
+    codes: [1349245],
+    source: 'threads-oauth.md §1 and gotcha 6: fbsamples/threads_api #14 ("The user has not accepted the invite to test the app"); DOC-GS on testers',
+    confidence: 'code',
+  },
+  {
+    // threads-auth calls debug_token with the app token; Meta refuses user-token callers on development-mode apps.
+    to: 'debug_token_refused',
+    codes: [100],
+    steps: ['introspection'],
+    source: 'threads-oauth.md §5 and gotcha 9: tirthpatell/fia-f1-docs-bot PR #50, tirthpatell/threads-go #28 (100 "The app associated with this request is in dev mode")',
+    confidence: 'code',
+  },
+  {
+    // 190 with subcode 458 (app removed), 460 (password changed), 463 (expired), 467 (invalid), or none; 102 alike.
+    to: 'token_expired',
+    codes: [...INVALID_TOKEN_CODES],
+    steps: ['refresh'],
+    source: 'threads-oauth.md §7: Graph error-handling guide https://developers.facebook.com/docs/graph-api/guides/error-handling [doc] (190, 102, subcodes 458, 460, 463); 467 from a Graph subcode list [inferred]; huginn PR #3667',
+    confidence: 'doc',
+  },
+  {
+    // Observed with HTTP 500, so the status cannot classify it (threads-oauth.md §7).
+    to: 'permission_missing',
+    codes: (code) => code === 10 || (code >= 200 && code <= 299),
+    source: 'threads-oauth.md §7 (10 THApiException "Application does not have permission for this action" [code]; 200–299 Graph [doc]); exileum/meta-mcp #216',
+    confidence: 'code',
+  },
+  {
+    to: 'rate_limited',
+    codes: [...RATE_LIMIT_CODES],
+    source: 'threads-2026-notes.md "Errors users hit first"; Graph rate-limiting docs [doc]; 613 not confirmed for Threads [inferred]',
+    confidence: 'doc',
+  },
+] satisfies MetaErrorMapping[]);
+
+/**
+ * The threads-auth code for Meta's error `meta` at `step` ({@link META_ERROR_MAPPINGS}), or `undefined` when no
+ * mapping names it (the caller then uses the step's own failure code).
+ */
+export function classifyMetaError(step: ThreadsStep, meta: MetaErrorDetails): ThreadsAuthErrorCode | undefined {
+  const code = meta.code;
+  if (code === undefined) return undefined;
+  for (const mapping of META_ERROR_MAPPINGS) {
+    if (mapping.steps !== undefined && !mapping.steps.includes(step)) continue;
+    if (typeof mapping.codes === 'function' ? mapping.codes(code) : mapping.codes.includes(code)) return mapping.to;
+  }
+  return undefined;
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { ThreadsAuthError, type ThreadsAuthErrorCode } from './errors.js';
-import { isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl, type ThreadsEndpoint } from './threads.js';
+import { classifyMetaError, isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl, type ThreadsEndpoint } from './threads.js';
 
 /** The fetch function threads-auth calls Meta with (the global `fetch` by default). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -84,7 +84,8 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
     const transient = isTransientMetaError(meta);
     const detail = `Meta error ${meta.code ?? '?'}${meta.subcode === undefined ? '' : `/${meta.subcode}`}${meta.message ? ` "${meta.message}"` : ''}`;
     throw new AttemptFailure(
-      new ThreadsAuthError(transient ? 'upstream_unavailable' : failure, {
+      // Named for the mistake behind it where Meta's code says (META_ERROR_MAPPINGS), else the step's own failure.
+      new ThreadsAuthError(classifyMetaError(step, meta) ?? (transient ? 'upstream_unavailable' : failure), {
         step: step,
         meta,
         message: `${step}: HTTP ${status} from ${where}: ${detail}`,
@@ -106,7 +107,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * failures (network errors, timeouts, 5xx without a Meta code, `is_transient`, Meta codes 1, 2, 4, 17, 341)
  * up to `config.attempts` times; POSTs are never retried.
  *
- * @throws {ThreadsAuthError} `failure` when Meta answers with an error, `invalid_upstream_response`,
+ * @throws {ThreadsAuthError} the code {@link classifyMetaError} names for Meta's error (e.g. `invalid_client_secret`,
+ *   `rate_limited`), else `failure` when Meta answers with an error; `invalid_upstream_response`,
  *   `upstream_error`, `upstream_unavailable` or `upstream_timeout`.
  */
 export async function callThreads(config: UpstreamConfig, endpoint: ThreadsEndpoint, url: URL, body?: URLSearchParams): Promise<Record<string, unknown>> {

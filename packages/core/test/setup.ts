@@ -9,7 +9,10 @@ export const SESSION_SECRET = 'session-secret-0123456789-abcdefghij';
 export function setup(extra: Partial<ThreadsAuthOptions> | ((now: () => number) => Partial<ThreadsAuthOptions>) = {}, fake = recordingFetch(threadsRoutes())) {
   let clock = Date.UTC(2026, 10, 1);
   const now = () => clock;
+  /** What the logger wrote, one line per entry. */
+  const logs: string[] = [];
   const auth = createThreadsAuth({
+    logger: { error: (line) => logs.push(line) },
     clientId: '1234567890',
     clientSecret: SECRET,
     redirectUri: 'https://app.example/auth/threads/callback',
@@ -24,6 +27,7 @@ export function setup(extra: Partial<ThreadsAuthOptions> | ((now: () => number) 
   return {
     auth,
     fake,
+    logs,
     advance: (ms: number) => {
       clock += ms;
     },

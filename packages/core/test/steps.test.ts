@@ -108,6 +108,22 @@ describe('exchangeCode', () => {
     expect(error.meta).toMatchObject({ type: 'OAuthException', code: 400, httpStatus: 400, message: 'Matching code was not found or was already used' });
     expect(error.status).toBe(502);
   });
+  it.each<[string, Record<string, unknown>, ThreadsAuthErrorCode, number]>([
+    // The flat token-endpoint shape, as the fake (and the 2026 reports) show for the Meta app secret used by mistake.
+    ['a wrong client secret', { error_type: 'OAuthException', code: 101, error_message: 'Error validating client secret.' }, 'invalid_client_secret', 500],
+    ['the Meta app id', { error_message: 'No application data was given.', error_code: 1349026 }, 'invalid_client_id', 500],
+    ['no app id', { error_message: 'No app ID was provided in the request.', error_code: 4476002 }, 'invalid_client_id', 500],
+    ['a tester who has not accepted the invite', { error_message: 'Invalid Request: The user has not accepted the invite to test the app', error_code: 1349245 }, 'tester_not_accepted', 403],
+    ['a used code', { error_type: 'OAuthException', code: 400, error_message: 'Matching code was not found or was already used' }, 'code_exchange_failed', 502],
+  ])('names the mistake behind %s', async (_, body, code, status) => {
+    const fake = recordingFetch(threadsRoutes({ '/oauth/access_token': () => json(body, 400) }));
+    const error = await failure(exchangeCode(client(fake).client, 'code=x&state=s', { expectedState: 's' }));
+    expect(error.code).toBe(code);
+    expect(error.status).toBe(status);
+    // A setup mistake must not tell the user to "start again": that would loop forever.
+    if (code !== 'code_exchange_failed') expect(error.safeMessage).not.toMatch(/start again/);
+    expect(error.fix.length).toBeGreaterThan(20);
+  });
   it('times out a hanging exchange', async () => {
     const fake = recordingFetch(threadsRoutes({ '/oauth/access_token': () => 'hang' }));
     const error = await failure(exchangeCode(client(fake, { timeoutMs: 50 }).client, 'code=x&state=s', { expectedState: 's' }));
@@ -129,7 +145,9 @@ describe('exchangeForLongLivedToken', () => {
   it.each<[string, Response[], ThreadsAuthErrorCode, number]>([
     ['a Meta refusal (not retried)', [json({ error: { message: 'Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } }, 400)], 'long_lived_exchange_failed', 1],
     ['three 500s (retried)', [new Response('oops', { status: 500 }), new Response('oops', { status: 500 }), new Response('oops', { status: 500 })], 'upstream_error', 3],
-    ['three transient codes (retried)', Array.from({ length: 3 }, () => json({ error: { message: 'Too many calls', code: 4 } }, 400)), 'upstream_unavailable', 3],
+    ['three rate-limit codes (retried)', Array.from({ length: 3 }, () => json({ error: { message: 'Too many calls', code: 4 } }, 400)), 'rate_limited', 3],
+    ['three transient codes (retried)', Array.from({ length: 3 }, () => json({ error: { message: 'Please retry your request later.', code: 2 } }, 400)), 'upstream_unavailable', 3],
+    ['a wrong client secret (101, not retried)', [json({ error: { message: 'Error validating client secret.', type: 'OAuthException', code: 101 } }, 400)], 'invalid_client_secret', 1],
     ['a success without expires_in', [json({ access_token: LONG, token_type: 'bearer' })], 'invalid_upstream_response', 1],
   ])('fails on %s', async (_, replies, code, attempts) => {
     const fake = recordingFetch(threadsRoutes());
@@ -158,7 +176,14 @@ describe('refreshLongLivedToken', () => {
     [190, 463, 'token_expired'],
     [190, 458, 'token_expired'],
     [102, undefined, 'token_expired'],
+    [190, 460, 'token_expired'],
+    [190, 467, 'token_expired'],
+    [190, undefined, 'token_expired'],
     [100, undefined, 'refresh_failed'],
+    [10, undefined, 'permission_missing'],
+    [17, undefined, 'rate_limited'],
+    [32, undefined, 'rate_limited'],
+    [613, undefined, 'rate_limited'],
   ])('Meta %s/%s → %s', async (code, subcode, expected) => {
     const fake = recordingFetch(threadsRoutes({ '/refresh_access_token': () => json({ error: { message: 'x', type: 'OAuthException', code, error_subcode: subcode } }, 400) }));
     const error = await failure(refreshLongLivedToken(client(fake).client, LONG));
@@ -194,6 +219,13 @@ describe('introspectToken and fetchAppToken', () => {
     const fake = recordingFetch(threadsRoutes({ '/v1.0/debug_token': () => json({ data: { is_valid: false, error, scopes: [] } }) }));
     const info = await introspectToken(client(fake).client, 'THdead');
     expect(info.error).toMatchObject({ code: 190, subcode });
+  });
+  it('names debug_token refused with 100 (development mode), and an app token refused for a wrong secret', async () => {
+    const refused = recordingFetch(threadsRoutes({ '/v1.0/debug_token': () => json({ error: { message: 'The app associated with this request is in dev mode', type: 'OAuthException', code: 100 } }, 400) }));
+    const error = await failure(introspectToken(client(refused).client, SHORT));
+    expect(error).toMatchObject({ code: 'debug_token_refused', step: 'introspection', status: 502 });
+    const wrongSecret = recordingFetch(threadsRoutes({ '/oauth/access_token': () => json({ error_type: 'OAuthException', code: 101, error_message: 'Error validating client secret.' }, 401) }));
+    expect((await failure(fetchAppToken(client(wrongSecret).client))).code).toBe('invalid_client_secret');
   });
   it('fetches the app token with client_credentials', async () => {
     const { client: c, fake } = client();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isInvalidTokenMetaError, isTransientMetaError, parseMetaError, parseThreadsJson, redactText, redactUrl } from '../src/threads.js';
+import type { MetaErrorDetails, ThreadsAuthErrorCode, ThreadsStep } from '../src/errors.js';
+import { META_ERROR_MAPPINGS, classifyMetaError, isInvalidTokenMetaError, isRateLimitMetaError, isTransientMetaError, parseMetaError, parseThreadsJson, redactText, redactUrl } from '../src/threads.js';
 
 describe('parseThreadsJson', () => {
   it('reads ids beyond 2^53 exactly, as strings', () => {
@@ -80,5 +81,40 @@ describe('redaction', () => {
   });
   it('redacts app tokens and user tokens in text', () => {
     expect(redactText('caller TH|1234567890|abcdefghijk and THQVJabcdefghijklmnop')).toBe('caller [redacted] and [redacted]');
+  });
+});
+
+describe('classifyMetaError (META_ERROR_MAPPINGS)', () => {
+  it.each<[ThreadsStep, MetaErrorDetails, ThreadsAuthErrorCode | undefined]>([
+    ['code_exchange', { code: 101 }, 'invalid_client_secret'],
+    ['app_token', { code: 101 }, 'invalid_client_secret'],
+    ['refresh', { code: 101 }, undefined],
+    ['authorize', { code: 1349026 }, 'invalid_client_id'],
+    ['code_exchange', { code: 4476002 }, 'invalid_client_id'],
+    ['authorize', { code: 1349245 }, 'tester_not_accepted'],
+    ['introspection', { code: 100 }, 'debug_token_refused'],
+    ['code_exchange', { code: 100 }, undefined],
+    ['refresh', { code: 190, subcode: 463 }, 'token_expired'],
+    ['long_lived_exchange', { code: 190 }, undefined],
+    ['refresh', { code: 10 }, 'permission_missing'],
+    ['refresh', { code: 250 }, 'permission_missing'],
+    ['refresh', { code: 4 }, 'rate_limited'],
+    ['introspection', { code: 613 }, 'rate_limited'],
+    ['refresh', { code: 2 }, undefined],
+    ['refresh', {}, undefined],
+  ])('%s %o → %s', (step, meta, expected) => {
+    expect(classifyMetaError(step, meta)).toBe(expected);
+  });
+  it('classifies by code, never by message text', () => {
+    expect(classifyMetaError('code_exchange', { code: 400, message: 'Error validating client secret.' })).toBeUndefined();
+  });
+  it('knows the rate-limit codes', () => {
+    expect([4, 17, 32, 613, 1, 190].map((code) => isRateLimitMetaError({ code }))).toEqual([true, true, true, true, false, false]);
+  });
+  it('cites a source and a confidence for every mapping', () => {
+    for (const mapping of META_ERROR_MAPPINGS) {
+      expect(mapping.source.length).toBeGreaterThan(20);
+      expect(['doc', 'code', 'inferred']).toContain(mapping.confidence);
+    }
   });
 });

@@ -3,7 +3,7 @@
  * keep vitest honest about the values.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { type Outcome, type ThreadsAuth, type ThreadsAuthErrorCode, type ThreadsToken, type TokenStore, ThreadsAuthError, createThreadsAuth, ERROR_TABLE } from '../src/index.js';
+import { type ErrorTableEntry, type Outcome, type ThreadsAuth, type ThreadsAuthFault, type ThreadsAuthErrorCode, type ThreadsToken, type TokenStore, ThreadsAuthError, createThreadsAuth, ERROR_TABLE } from '../src/index.js';
 
 describe('public types', () => {
   it('narrows outcomes on type', () => {
@@ -48,7 +48,8 @@ describe('public types', () => {
 
   it('closes the error set', () => {
     expectTypeOf<ThreadsAuthError['code']>().toEqualTypeOf<ThreadsAuthErrorCode>();
-    expectTypeOf(ERROR_TABLE).toEqualTypeOf<Readonly<Record<ThreadsAuthErrorCode, { readonly status: number; readonly message: string }>>>();
+    expectTypeOf(ERROR_TABLE).toEqualTypeOf<Readonly<Record<ThreadsAuthErrorCode, ErrorTableEntry>>>();
+    expectTypeOf<ErrorTableEntry>().toEqualTypeOf<{ readonly status: number; readonly message: string; readonly fault: ThreadsAuthFault; readonly fix: string }>();
     // @ts-expect-error not a code
     const notACode = () => new ThreadsAuthError('something_else');
     expectTypeOf(notACode).returns.toEqualTypeOf<ThreadsAuthError>();
