@@ -12,6 +12,7 @@ import {
   type ThreadsAuthOptions,
   type ThreadsToken,
   threadsAuth,
+  type ThreadsRequest,
 } from '../src/index.js';
 
 const options: ThreadsAuthOptions = {
@@ -54,6 +55,32 @@ describe('@threads-auth/express types', () => {
       requireThreadsToken({ scopes: 'threads_content_publish' });
       // @ts-expect-error only a ThreadsToken goes in the slot
       req.threadsToken = 'token';
+    };
+    expectTypeOf(misuses).toBeFunction();
+  });
+
+  it('gives the handler behind requireThreadsToken a present token, without `!`', () => {
+    const app = express();
+    app.get(
+      '/me',
+      requireThreadsToken((req, res) => {
+        expectTypeOf(req.threadsToken).toEqualTypeOf<ThreadsToken>();
+        res.send(req.threadsToken.userId);
+      }),
+    );
+    app.post(
+      '/post',
+      requireThreadsToken({ scopes: ['threads_content_publish'] }, async (req, res) => {
+        expectTypeOf(req.threadsToken.accessToken).toEqualTypeOf<string>();
+        res.json({ userId: req.threadsToken.userId });
+      }),
+    );
+    expectTypeOf(requireThreadsToken((_req: ThreadsRequest) => {})).toEqualTypeOf<RequestHandler>();
+    const misuses = () => {
+      // @ts-expect-error the handler comes after the options, not before
+      requireThreadsToken((_req: ThreadsRequest) => {}, { scopes: [] });
+      // @ts-expect-error a plain middleware (no guard) still sees an optional token
+      app.get('/x', (req) => req.threadsToken.userId);
     };
     expectTypeOf(misuses).toBeFunction();
   });

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { checkThreadsToken, errorOutcome, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
-import type { Context, Middleware, Next } from 'koa';
+import type { Context, DefaultState, Middleware, Next, ParameterizedContext } from 'koa';
 
 export * from '@threads-auth/core';
 
@@ -54,18 +54,44 @@ export function threadsAuth(input: ThreadsAuthInput): Middleware {
   };
 }
 
+/** Options of {@link requireThreadsToken}. */
+export interface RequireThreadsTokenOptions {
+  /** The Threads permissions the route needs, e.g. `['threads_content_publish']`. */
+  readonly scopes?: readonly string[];
+}
+
+/** A context that passed {@link requireThreadsToken}: `ctx.state.threadsToken` is there, no `!` needed. */
+export type ThreadsContext = ParameterizedContext<DefaultState & { threadsToken: ThreadsToken }>;
+
+/** A route handler behind {@link requireThreadsToken}. */
+export type ThreadsTokenHandler = (ctx: ThreadsContext, next: Next) => unknown;
+
 /**
  * Guards a route: answers 401 (`unauthenticated`) without a signed-in user, 403 (`insufficient_scope`) when
- * the granted permissions lack one of `scopes`, else awaits `next()`. Mount after {@link threadsAuth}.
+ * the granted permissions lack one of `scopes`, else awaits `next()` — or, given a `handler`, awaits it with a
+ * context whose `state.threadsToken` is typed as present. Mount after {@link threadsAuth}.
  *
  * @param options - `scopes`: the Threads permissions the route needs, e.g. `['threads_content_publish']`.
+ * @param handler - The route handler, called only with a token.
  * @returns A Koa middleware named `requireThreadsToken`.
  * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
+ * @example
+ * ```ts
+ * router.post('/post', requireThreadsToken({ scopes: ['threads_content_publish'] }, async (ctx) => {
+ *   ctx.body = { userId: ctx.state.threadsToken.userId }; // no `!`: the guard ran
+ * }));
+ * ```
  */
-export function requireThreadsToken(options: { readonly scopes?: readonly string[] } = {}): Middleware {
+export function requireThreadsToken(options?: RequireThreadsTokenOptions): Middleware;
+export function requireThreadsToken(handler: ThreadsTokenHandler): Middleware;
+export function requireThreadsToken(options: RequireThreadsTokenOptions, handler: ThreadsTokenHandler): Middleware;
+export function requireThreadsToken(first: RequireThreadsTokenOptions | ThreadsTokenHandler = {}, second?: ThreadsTokenHandler): Middleware {
+  const handler = typeof first === 'function' ? first : second;
+  const scopes = typeof first === 'function' ? undefined : first.scopes;
   return async function requireThreadsToken(ctx: Context, next: Next): Promise<void> {
-    const error = checkThreadsToken(ctx.state.threadsToken, options.scopes);
-    if (error === undefined) return next();
-    write(ctx, errorOutcome(error));
+    const error = checkThreadsToken(ctx.state.threadsToken, scopes);
+    if (error !== undefined) return write(ctx, errorOutcome(error));
+    if (handler === undefined) return next();
+    await handler(ctx as unknown as ThreadsContext, next);
   };
 }

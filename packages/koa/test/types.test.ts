@@ -12,6 +12,7 @@ import {
   type ThreadsAuthOptions,
   type ThreadsToken,
   threadsAuth,
+  type ThreadsContext,
 } from '../src/index.js';
 
 const options: ThreadsAuthOptions = {
@@ -53,6 +54,30 @@ describe('@threads-auth/koa types', () => {
       requireThreadsToken({ scopes: 'threads_content_publish' });
       // @ts-expect-error only a ThreadsToken goes in the slot
       ctx.state.threadsToken = 'token';
+    };
+    expectTypeOf(misuses).toBeFunction();
+  });
+
+  it('gives the handler behind requireThreadsToken a present token, without `!`', () => {
+    const app = new Koa();
+    app.use(
+      requireThreadsToken((ctx) => {
+        expectTypeOf(ctx.state.threadsToken).toEqualTypeOf<ThreadsToken>();
+        ctx.body = ctx.state.threadsToken.userId;
+      }),
+    );
+    app.use(
+      requireThreadsToken({ scopes: ['threads_content_publish'] }, async (ctx, next) => {
+        expectTypeOf(ctx.state.threadsToken.accessToken).toEqualTypeOf<string>();
+        await next();
+      }),
+    );
+    expectTypeOf(requireThreadsToken((_ctx: ThreadsContext) => {})).toEqualTypeOf<Middleware>();
+    const misuses = () => {
+      // @ts-expect-error the handler comes after the options, not before
+      requireThreadsToken((_ctx: ThreadsContext) => {}, { scopes: [] });
+      // @ts-expect-error a plain middleware (no guard) still sees an optional token
+      app.use((ctx) => ctx.state.threadsToken.userId);
     };
     expectTypeOf(misuses).toBeFunction();
   });
