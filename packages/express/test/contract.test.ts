@@ -1,7 +1,7 @@
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import express4 from 'express4';
-import { requireThreadsToken, threadsAuth } from '../src/index.js';
+import { requireThreadsToken, threadsAuth, toThreadsAuth } from '../src/index.js';
 
 // One suite over every supported major. The apps below are compiled against Express 5's types; what an
 // Express 4 user compiles against is proven by test/types.test.ts under tsconfig.express4.json.
@@ -10,6 +10,10 @@ const majors = { 'Express 5': express, 'Express 4': express4 as unknown as typeo
 for (const [name, createApp] of Object.entries(majors)) {
   describeAdapterContract(name, (auth, { bodyParser, parser, prefix = '', onError }) => {
     const app = createApp();
+    // The final handler then answers as it does in production (status text only; in development it prints the
+    // stack of any error, ours included).
+    app.set('env', 'production');
+    const instance = toThreadsAuth(auth);
     if (bodyParser) {
       const parsers = {
         text: () => createApp.text({ type: '*/*' }),
@@ -18,20 +22,27 @@ for (const [name, createApp] of Object.entries(majors)) {
       };
       app.use(parser === undefined ? createApp.urlencoded({ extended: false }) : parsers[parser]());
     }
-    if (prefix === '') app.use(threadsAuth(auth));
-    else app.use(prefix, threadsAuth(auth));
+    if (prefix === '') app.use(threadsAuth(instance));
+    else app.use(prefix, threadsAuth(instance));
     app.get(`${prefix}/me`, (req, res) => {
       res.json(contractMeBody(req.threadsToken));
     });
     app.get(`${prefix}/protected`, requireThreadsToken(), (_req, res) => {
       res.send('ok');
     });
-    app.get(`${prefix}/publish`, requireThreadsToken({ scopes: ['threads_content_publish'] }), (_req, res) => {
-      res.send('published');
+    app.get(
+      `${prefix}/publish`,
+      requireThreadsToken({ scopes: ['threads_content_publish'] }, async (req, res) => {
+        res.send(req.threadsToken.scopes.includes('threads_content_publish') ? 'published' : 'unreachable');
+      }),
+    );
+    app.get(`${prefix}/app-token`, (_req, res, next) => {
+      instance.getAppToken().then(() => res.send('ok'), next);
     });
-    app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    // The app's error channel: every error reaches onError, then Express's default answer.
+    app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
       onError(error);
-      res.status(error.status ?? 500).send('app error handler');
+      next(error);
     });
     return app;
   });

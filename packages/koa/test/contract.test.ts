@@ -2,7 +2,7 @@ import { bodyParser as formParser } from '@koa/bodyparser';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import Koa from 'koa';
 import Koa2 from 'koa2';
-import { requireThreadsToken, threadsAuth } from '../src/index.js';
+import { requireThreadsToken, threadsAuth, toThreadsAuth } from '../src/index.js';
 
 // One suite over every supported major. The apps below are compiled against Koa 3's types; what a Koa 2 user
 // compiles against is proven by test/types.test.ts under tsconfig.koa2.json.
@@ -17,7 +17,8 @@ for (const [name, KoaApp] of Object.entries(majors)) {
     const options = parser === 'json' ? { enableTypes: ['json'] } : parser !== undefined ? { enableTypes: ['text'], extendTypes: { text: ['application/x-www-form-urlencoded'] } } : {};
     app.use(formParser(options as Parameters<typeof formParser>[0]));
   }
-  app.use(threadsAuth(auth));
+  const instance = toThreadsAuth(auth);
+  app.use(threadsAuth(instance));
   app.use(async (ctx, next) => {
     switch (prefix !== '' && ctx.path.startsWith(prefix) ? ctx.path.slice(prefix.length) : ctx.path) {
       case '/me':
@@ -28,9 +29,14 @@ for (const [name, KoaApp] of Object.entries(majors)) {
           ctx.body = 'ok';
         });
       case '/publish':
-        return requireThreadsToken({ scopes: ['threads_content_publish'] })(ctx, async () => {
-          ctx.body = 'published';
-        });
+        return requireThreadsToken({ scopes: ['threads_content_publish'] }, (guarded) => {
+          guarded.body = guarded.state.threadsToken.scopes.includes('threads_content_publish') ? 'published' : 'unreachable';
+        })(ctx, next);
+      case '/app-token':
+        // A rejection is Koa's to answer (ctx.onerror) and to emit as 'error'.
+        await instance.getAppToken();
+        ctx.body = 'ok';
+        return;
       default:
         return next();
     }

@@ -6,7 +6,8 @@ import type { ThreadsAuthOptions } from '@threads-auth/core';
 import type { FakeThreads } from '@threads-auth/testing';
 
 /** The origin the apps believe they are served from; {@link Browser} rewrites it to the real port. */
-export const APP_ORIGIN = 'http://app.test';
+// Loopback, as http redirect URIs must be (threads-auth refuses http elsewhere: cookies would lack Secure).
+export const APP_ORIGIN = 'http://localhost:3000';
 export const SECRET = 'nestjs-adapter-test-secret-0123456789abcdef';
 
 /** Options pointing at `fake`, with a redirect URI on {@link APP_ORIGIN}. */

@@ -32,7 +32,7 @@ import {
   ThreadsAuthService,
   ThreadsToken,
 } from '../src/index.js';
-import { type RunningApp, startApp, threadsOptions } from './fixtures.js';
+import { APP_ORIGIN, type RunningApp, startApp, threadsOptions } from './fixtures.js';
 
 const USER_ID = '17841405793187219';
 
@@ -166,7 +166,7 @@ describe('ThreadsAuthModule.forRoot', () => {
   });
 
   it('serves the routes under a custom basePath, beside a global prefix', async () => {
-    const { browser } = await start(appModule([ThreadsAuthModule.forRoot(threadsOptions(fake, { basePath: '/api/threads', redirectUri: 'http://app.test/api/threads/callback' }))]), (app) =>
+    const { browser } = await start(appModule([ThreadsAuthModule.forRoot(threadsOptions(fake, { basePath: '/api/threads', redirectUri: `${APP_ORIGIN}/api/threads/callback` }))]), (app) =>
       app.setGlobalPrefix('api'),
     );
     const user = browser();
@@ -190,7 +190,7 @@ describe('ThreadsAuthModule.forRootAsync', () => {
     const env = {
       THREADS_APP_ID: fake.clientId,
       THREADS_APP_SECRET: fake.clientSecret,
-      THREADS_REDIRECT_URI: 'http://app.test/auth/threads/callback',
+      THREADS_REDIRECT_URI: `${APP_ORIGIN}/auth/threads/callback`,
       SESSION_SECRET: 'from-config-service-0123456789abcdefghij',
       THREADS_AUTHORIZATION_URL: fake.authorizationUrl,
       THREADS_GRAPH_URL: fake.url,

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { ERROR_TABLE, type ThreadsAuthErrorCode } from '@threads-auth/core';
+import { ERROR_TABLE, isThreadsAuthError, type ThreadsAuthErrorCode } from '@threads-auth/core';
 import type { FakeEndpoint, FakeFailure } from '@threads-auth/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeSessionContract } from './adapter-contract-sessions.js';
@@ -56,6 +56,8 @@ const PLAIN: ContractVariant = { bodyParser: false };
 const PARSED: ContractVariant = { bodyParser: true };
 
 const message = (code: ThreadsAuthErrorCode) => ERROR_TABLE[code].message;
+/** What Chromium sends when it navigates to a page. */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
 /** The one cookie named `name` that `response` sets; fails when there is not exactly one. */
 function cookieSet(response: Response, name: string) {
@@ -221,6 +223,75 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
         expect(flow.callback.headers.get('location')).toBe('/signin-failed?error=access_denied');
         expectNoSession(flow.callback);
         expect(h.fake.callsTo('code_exchange')).toHaveLength(0);
+      });
+    });
+
+    describe('failure pages', () => {
+      it('answers a browser a cancelled consent with an accessible HTML page whose link starts the login again', async () => {
+        const h = await start();
+        const browser = h.browser();
+        const pending = await beginSignIn(browser, h, { decision: 'cancel' });
+        const response = await browser.fetch(pending.callbackUrl, { headers: { accept: BROWSER_ACCEPT } });
+        expect(response.status).toBe(403);
+        expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+        const html = await response.text();
+        expect(html).toContain('<html lang="en">');
+        expect(html).toContain('<title>Sign-in cancelled</title>');
+        expect(html).toContain(`<h1>Sign-in cancelled</h1><p>${message('access_denied')}</p>`);
+        const link = /<a href="([^"]+)">Try signing in again<\/a>/.exec(html)?.[1];
+        expect(link).toBe('/auth/threads/login');
+        const again = await browser.fetch(link!);
+        expect(again.status).toBe(302);
+        expect(again.headers.get('location')).toMatch(new RegExp(`^${h.fake.authorizationUrl}\\?`));
+        expect(h.logs).toEqual([]);
+      });
+
+      it('answers a browser an upstream failure with the page: status kept, only the safe message', async () => {
+        const h = await start();
+        h.fake.fail('code_exchange', { kind: 'flat-error', code: 101, message: 'Error validating client secret.' });
+        const browser = h.browser();
+        const pending = await beginSignIn(browser, h);
+        const response = await browser.fetch(pending.callbackUrl, { headers: { accept: BROWSER_ACCEPT } });
+        expect(response.status).toBe(500);
+        const html = await expectNoSecrets(response, h);
+        expect(html).toContain('<h1>Sign-in failed</h1>');
+        expect(html).toContain('<code>invalid_client_secret</code>');
+        expect(html).not.toMatch(/validating|oauth\/access_token|Meta error/);
+        expectNoSession(response);
+      });
+    });
+
+    describe('logging', () => {
+      it("writes one line for a failure that is the app's or Meta's fault, with Meta's code and fbtrace_id and the fix, no secret", async () => {
+        const h = await start();
+        h.fake.fail('code_exchange', { kind: 'flat-error', code: 101, message: 'Error validating client secret.' });
+        const flow = await signIn(h.browser(), h);
+        expect(flow.callback.status).toBe(500);
+        expect(await flow.callback.text()).toBe(message('invalid_client_secret'));
+        expect(h.logs).toHaveLength(1);
+        const [line] = h.logs;
+        expect(line).toMatch(/^threads-auth: invalid_client_secret step=code_exchange meta_code=101: .* — fix: .*Threads App secret/);
+        expect(line).not.toContain(h.fake.clientSecret);
+        expect(line).not.toContain(new URL(flow.callbackUrl).searchParams.get('code')!);
+        const meta = await start();
+        meta.fake.fail('long_lived_exchange', { kind: 'meta-error', code: 190, subcode: 463 });
+        await signIn(meta.browser(), meta);
+        expect(meta.logs).toHaveLength(1);
+        expect(meta.logs[0]).toMatch(/^threads-auth: long_lived_exchange_failed step=long_lived_exchange meta_code=190 meta_subcode=463 fbtrace_id=A[\w-]{22}: /);
+        for (const token of meta.upstream.issuedTokens) expect(meta.logs[0]).not.toContain(token);
+      });
+
+      it('writes nothing for a cancel or a forged state', async () => {
+        const h = await start();
+        await signIn(h.browser(), h, { decision: 'cancel' });
+        const browser = h.browser();
+        const pending = await beginSignIn(browser, h);
+        const forged = new URL(pending.callbackUrl);
+        forged.searchParams.set('state', 'A'.repeat(43));
+        expect((await browser.fetch(forged.href)).status).toBe(400);
+        expect(h.logs).toEqual([]);
       });
     });
 
@@ -547,6 +618,21 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
         expect(reported).toContainEqual(expect.objectContaining({ code: 'store_unavailable', cause: down }));
         await expectNoSecrets(response, h);
         expect(setCookies(response).filter((cookie) => cookie.name === SESSION_COOKIE)).toEqual([]);
+      });
+    });
+
+    describe("a ThreadsAuthError in the framework's error channel", () => {
+      it("is answered by the framework's default with its status and never the developer message", async () => {
+        const h = await start({ instance: true });
+        h.fake.fail('app_token', { kind: 'flat-error', code: 101, message: 'Error validating client secret.' });
+        const response = await h.browser().fetch('/app-token', { headers: { accept: BROWSER_ACCEPT } });
+        expect(response.status).toBe(ERROR_TABLE.invalid_client_secret.status);
+        const text = await expectNoSecrets(response, h);
+        expect(text).not.toMatch(/validating|oauth\/access_token|redacted|Meta error|app_token:/);
+        // Only the status text or the safe message may show.
+        expect(text).toMatch(/Internal Server Error|not available right now/);
+        const [error] = h.errors;
+        expect(isThreadsAuthError(error) && error.code).toBe('invalid_client_secret');
       });
     });
 

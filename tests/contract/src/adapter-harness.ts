@@ -48,7 +48,11 @@ export type ContractApp = RequestListener | { readonly listener: RequestListener
  * The app must mount `threadsAuth(auth)` and serve:
  * - `GET /me` → JSON {@link contractMeBody}(the request's token);
  * - `GET /protected` behind `requireThreadsToken()`, answering 200;
- * - `GET /publish` behind `requireThreadsToken({ scopes: ['threads_content_publish'] })`, answering 200.
+ * - `GET /publish` behind `requireThreadsToken({ scopes: ['threads_content_publish'] })`, answering 200;
+ * - `GET /app-token`, awaiting the instance's `getAppToken()` and answering 200 `ok`; a rejection must reach the
+ *   framework's error channel and be answered by the framework's *default* error answer (Express: its final
+ *   handler in production mode; Koa: `ctx.onerror`; Nest: `BaseExceptionFilter`), so the suite can prove what a
+ *   browser sees of a `ThreadsAuthError` there.
  *
  * The suite listens first and mounts after, so that `auth`'s `redirectUri` names the app's own port.
  */
@@ -170,6 +174,8 @@ export interface Harness {
   readonly store: MemoryTokenStore | undefined;
   /** The errors the app's error handling received. */
   readonly errors: readonly unknown[];
+  /** The lines threads-auth's `logger` wrote. */
+  readonly logs: readonly string[];
   readonly upstream: UpstreamRecorder;
   /** The clock of the app and the fake, in ms; move it forward with {@link Harness.advance}. */
   now(): number;
@@ -212,6 +218,7 @@ export async function startHarness(mount: MountContractApp, input: HarnessOption
     const origin = `http://127.0.0.1:${await listen(server)}`;
     const upstream = new UpstreamRecorder();
     const store = input.store ? new MemoryTokenStore({ now }) : undefined;
+    const logs: string[] = [];
     const options: ThreadsAuthOptions = {
       clientId: fake.clientId,
       clientSecret: fake.clientSecret,
@@ -227,6 +234,7 @@ export async function startHarness(mount: MountContractApp, input: HarnessOption
       now,
       fetch: upstream.fetch,
       ...(store === undefined ? {} : { store }),
+      logger: { error: (line: string) => logs.push(line) },
       ...input.auth,
     };
     const auth = input.instance || store !== undefined ? createThreadsAuth(options) : undefined;
@@ -241,6 +249,7 @@ export async function startHarness(mount: MountContractApp, input: HarnessOption
       auth,
       store,
       errors,
+      logs,
       upstream,
       now,
       advance: (ms) => {
