@@ -93,9 +93,12 @@ app.get('/', (req, res) => {
   );
 });
 
-app.get('/api/me', requireThreadsToken({ scopes: ['threads_basic'] }), (req, res) => {
-  const { userId, scopes, expiresAt } = req.threadsToken!;
-  res.json({ userId, scopes, expiresAt });
-});
+app.get(
+  '/api/me',
+  requireThreadsToken({ scopes: ['threads_basic'] }, (req, res) => {
+    const { userId, scopes, expiresAt } = req.threadsToken; // present: the guard ran
+    res.json({ userId, scopes, expiresAt });
+  }),
+);
 
 console.log(`threads-auth demo: open http://127.0.0.1:${port}/ and click "Sign in with Threads"`);

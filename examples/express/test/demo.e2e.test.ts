@@ -78,11 +78,26 @@ describe.skipIf(!hasChromium)('the demo, in Chromium', () => {
     await page.close();
   }, 30_000);
 
-  it('a cancelled consent leaves the visitor signed out with a clear message', async () => {
+  it('a cancelled consent shows a page that says so, whose link starts the login again', async () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/auth/threads/login`);
+    const callback = page.waitForResponse((response) => new URL(response.url()).pathname === '/auth/threads/callback');
     await page.getByRole('button', { name: /cancel/i }).click();
-    await expect(page.locator('body').textContent()).resolves.toContain('Sign-in with Threads was cancelled.');
+    const answer = await callback;
+    expect(answer.status()).toBe(403);
+    expect(answer.headers()['content-type']).toBe('text/html; charset=utf-8');
+
+    // The middleware's own page (no failureRedirect): 403, HTML, the safe message, a real link back into the login.
+    await page.getByRole('heading', { level: 1, name: 'Sign-in cancelled' }).waitFor();
+    await expect(page.title()).resolves.toBe('Sign-in cancelled');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.getByRole('main').textContent()).resolves.toContain('Sign-in with Threads was cancelled.');
+
+    await page.getByRole('link', { name: 'Try signing in again' }).click();
+    await page.getByRole('button', { name: /allow/i }).waitFor();
+    await page.getByRole('button', { name: /allow/i }).click();
+    await page.waitForURL((url) => url.origin === origin && url.pathname === '/');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Signed in with Threads');
     await page.close();
   }, 30_000);
 });

@@ -24,15 +24,12 @@ const settings =
 const app = new Koa();
 app.use(threadsAuth({ ...settings, secret: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url') }));
 
-const protectedApi = requireThreadsToken();
+const protectedApi = requireThreadsToken((ctx) => {
+  const { userId, scopes, expiresAt } = ctx.state.threadsToken; // present: the guard ran
+  ctx.body = { userId, scopes, expiresAt };
+});
 app.use(async (ctx, next) => {
-  if (ctx.path === '/api/me') {
-    await protectedApi(ctx, async () => {
-      const { userId, scopes, expiresAt } = ctx.state.threadsToken!;
-      ctx.body = { userId, scopes, expiresAt };
-    });
-    return;
-  }
+  if (ctx.path === '/api/me') return protectedApi(ctx, next);
   await next();
 });
 app.use((ctx) => {
