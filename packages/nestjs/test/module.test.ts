@@ -225,7 +225,7 @@ describe('ThreadsAuthModule.forRootAsync', () => {
     @Injectable()
     class ThreadsConfig {
       create(): ThreadsAuthOptions {
-        return threadsOptions(fake, { basePath: '/login-with-threads', redirectUri: 'http://app.test/login-with-threads/callback' });
+        return threadsOptions(fake, { basePath: '/login-with-threads', redirectUri: `${APP_ORIGIN}/login-with-threads/callback` });
       }
     }
 
