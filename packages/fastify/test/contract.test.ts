@@ -4,7 +4,7 @@ import formbody7 from '@fastify/formbody7';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
 import Fastify from 'fastify';
 import Fastify4 from 'fastify4';
-import { requireThreadsToken, threadsAuth } from '../src/index.js';
+import { isThreadsAuthError, requireThreadsToken, type ThreadsAuth, threadsAuth } from '../src/index.js';
 
 // One suite over every supported major, each with its own @fastify/formbody for the body-parser variant. The apps
 // below are compiled against Fastify 5's types; what a Fastify 4 user compiles against is proven by
@@ -33,9 +33,14 @@ for (const [name, { createApp, formParser }] of Object.entries(majors)) {
     app.get(`${prefix}/me`, (request) => contractMeBody(request.threadsToken));
     app.get(`${prefix}/protected`, { preHandler: requireThreadsToken() }, () => 'ok');
     app.get(`${prefix}/publish`, { preHandler: requireThreadsToken({ scopes: ['threads_content_publish'] }) }, () => 'published');
+    app.get(`${prefix}/app-token`, async () => {
+      await (auth as ThreadsAuth).getAppToken();
+      return 'ok';
+    });
+    // Fastify's default handler would send `err.message`; an app answers a ThreadsAuthError with its safe message.
     app.setErrorHandler((error: Error, _request, reply) => {
       onError(error);
-      reply.code((error as { statusCode?: number }).statusCode ?? 500).send('app error handler');
+      reply.code((error as { statusCode?: number }).statusCode ?? 500).send(isThreadsAuthError(error) ? error.safeMessage : 'app error handler');
     });
     await app.ready();
     return { listener: listener!, close: () => app.close() };

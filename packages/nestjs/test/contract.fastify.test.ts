@@ -4,14 +4,23 @@
  * @RequireThreadsScopes(). The `nest11` and `nest12` vitest projects run it once per NestJS major.
  */
 import { createServer, type RequestListener } from 'node:http';
-import { type ArgumentsHost, Catch, Controller, Get, HttpException, Module, UseGuards } from '@nestjs/common';
+import { type ArgumentsHost, Catch, Controller, Get, HttpException, Inject, Module, UseGuards } from '@nestjs/common';
 import { APP_FILTER, BaseExceptionFilter, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
-import { RequireThreadsScopes, ThreadsAuthGuard, ThreadsAuthModule, ThreadsToken } from '../src/index.js';
+import { RequireThreadsScopes, ThreadsAuthGuard, ThreadsAuthModule, ThreadsAuthService, ThreadsToken } from '../src/index.js';
 
 @Controller()
 class ContractController {
+  constructor(@Inject(ThreadsAuthService) private readonly threads: ThreadsAuthService) {}
+
+  /** A ThreadsAuthError thrown here goes to Nest's exception filters. */
+  @Get('app-token')
+  async appToken(): Promise<string> {
+    await this.threads.getAppToken();
+    return 'ok';
+  }
+
   @Get('me')
   me(@ThreadsToken() token: ThreadsToken | undefined) {
     return contractMeBody(token);

@@ -5,7 +5,7 @@
  */
 import { getRequestListener } from '@hono/node-server';
 import { contractMeBody, describeAdapterContract } from '@threads-auth/contract-tests/adapter';
-import { checkThreadsToken, createThreadsAuthHandler, errorOutcome, isThreadsAuthError, toResponse } from '../src/index.js';
+import { type ThreadsAuth, checkThreadsToken, createThreadsAuthHandler, errorOutcome, isThreadsAuthError, toResponse } from '../src/index.js';
 
 // `parser` has no counterpart: a Fetch API handler reads the body itself, so only the raw variant exists.
 describeAdapterContract('Web-standard handler', (auth, { prefix = '', onError }) => {
@@ -29,6 +29,16 @@ describeAdapterContract('Web-standard handler', (auth, { prefix = '', onError })
         break;
       case '/publish':
         response = guard(['threads_content_publish']) ?? new Response('published');
+        break;
+      case '/app-token':
+        try {
+          await (auth as ThreadsAuth).getAppToken();
+          response = new Response('ok');
+        } catch (error) {
+          // The app's own error channel, answering as a Fetch server's default does.
+          onError(error);
+          response = new Response('Internal Server Error', { status: isThreadsAuthError(error) ? error.status : 500 });
+        }
         break;
       default:
         response = new Response('Not found', { status: 404 });
