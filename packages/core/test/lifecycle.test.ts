@@ -4,7 +4,7 @@ import { createContext } from '../src/context.js';
 import { createLifecycle } from '../src/lifecycle.js';
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
-import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
+import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, refreshOffset, type TokenStore } from '../src/index.js';
 import { LONG, REFRESHED, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
 import { DAY, cookieHeader, logIn, page, setup } from './setup.js';
 
@@ -29,14 +29,15 @@ function delegate(store: MemoryTokenStore, overrides: Partial<TokenStore>): Toke
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('refresh', () => {
-  it('refreshes only when at least 24 h old and within refreshWindow of expiry, behind the request while the token is valid', async () => {
-    const { auth, fake, advance } = setup({ refreshWindow: 7 * DAY });
+  it('refreshes only when at least 24 h old and past its refresh point in refreshWindow, behind the request while the token is valid', async () => {
+    const { auth, fake, advance, now } = setup({ refreshWindow: 7 * DAY });
     const { session } = await logIn(auth);
-    advance(52 * DAY);
+    const refreshPoint = now() + 5183944 * 1000 - 7 * DAY + refreshOffset(USER_ID, 7 * DAY);
+    advance(refreshPoint - now() - 1);
     expect((await page(auth, session)).token?.accessToken).toBe(LONG);
     await settle();
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(0);
-    advance(2 * DAY);
+    advance(1);
     // Due, but valid for days: served at once, refreshed in the background.
     const first = await page(auth, session);
     expect(first.token?.accessToken).toBe(LONG);
@@ -65,7 +66,7 @@ describe('refresh', () => {
     const fake = recordingFetch(threadsRoutes({ '/refresh_access_token': () => 'hang' }));
     const { auth, advance } = setup({ timeoutMs: 60_000 }, fake);
     const { session } = await logIn(auth);
-    advance(55 * DAY);
+    advance(57 * DAY);
     const started = Date.now();
     const outcome = await page(auth, session);
     expect(outcome.token?.accessToken).toBe(LONG);
@@ -76,7 +77,7 @@ describe('refresh', () => {
     const onTokenRefreshed = vi.fn();
     const { auth, fake, advance } = setup({ onTokenRefreshed });
     const { session } = await logIn(auth);
-    advance(55 * DAY);
+    advance(57 * DAY);
     const outcomes = await Promise.all(Array.from({ length: 10 }, () => page(auth, session)));
     expect(outcomes.every((o) => o.token?.accessToken === LONG)).toBe(true);
     await settle();
@@ -90,7 +91,7 @@ describe('refresh', () => {
     const fake = recordingFetch(threadsRoutes());
     const { auth, advance } = setup({ onError }, fake);
     const { session } = await logIn(auth);
-    advance(55 * DAY);
+    advance(57 * DAY);
     fake.queue('/refresh_access_token', ...Array.from({ length: 3 }, () => new Response('', { status: 503 })));
     const outcome = await page(auth, session);
     expect(outcome.token?.accessToken).toBe(LONG);
@@ -110,7 +111,7 @@ describe('refresh', () => {
     const fake = recordingFetch(threadsRoutes({ '/refresh_access_token': () => json({ error: { message: 'expired', type: 'OAuthException', code: 190, error_subcode: 463 } }, 400) }));
     const { auth, advance } = setup({ onTokenRevoked }, fake);
     const { session } = await logIn(auth);
-    advance(55 * DAY);
+    advance(57 * DAY);
     await page(auth, session);
     await settle();
     const outcome = await page(auth, session);
@@ -141,7 +142,7 @@ describe('with a store', () => {
     const { auth, advance, fake } = setup({ store });
     const { session } = await logIn(auth);
     expect(await auth.getToken('42')).toBeNull();
-    advance(55 * DAY);
+    advance(57 * DAY);
     // A job waits for the refresh (a script may exit right after).
     expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
     expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
@@ -153,21 +154,23 @@ describe('with a store', () => {
     const store = new MemoryTokenStore();
     const { auth, advance, fake, now } = setup({ store });
     await logIn(auth);
-    expect(await auth.refreshDue()).toEqual({ refreshed: [], revoked: [], failed: [] });
-    advance(55 * DAY);
+    expect(await auth.refreshDue()).toMatchObject({ listed: 0, refreshed: 0, revoked: 0, failed: 0, failures: [], ended: 'done' });
+    advance(57 * DAY);
     const result = await auth.refreshDue();
-    expect(result.refreshed.map((t) => t.accessToken)).toEqual([REFRESHED]);
+    expect(result).toMatchObject({ listed: 1, refreshed: 1, revoked: 0, failed: 0, skipped: 0 });
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
     expect((await dump(store))[0]!.issuedAt).toBe(now());
-    advance(55 * DAY);
+    advance(57 * DAY);
     fake.queue('/refresh_access_token', json({ error: { message: 'gone', code: 190, error_subcode: 458 } }, 400));
-    expect(await auth.refreshDue()).toMatchObject({ refreshed: [], revoked: [USER_ID], failed: [] });
+    expect(await auth.refreshDue()).toMatchObject({ refreshed: 0, revoked: 1, failed: 0 });
     expect(await dump(store)).toEqual([]);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(2);
   });
   it('does not refresh when another instance holds the lock, and serves the valid token', async () => {
     const store = new MemoryTokenStore();
     const { auth, advance, fake, now } = setup({ store });
     const { session } = await logIn(auth);
-    advance(55 * DAY);
+    advance(57 * DAY);
     const release = await store.acquireLock(`refresh:${USER_ID}`, 60_000);
     expect((await page(auth, session)).token?.accessToken).toBe(LONG);
     await settle();
@@ -223,20 +226,20 @@ describe('with a store', () => {
     const flaky = delegate(store, { set: (token) => (down ? Promise.reject(new Error('store cut')) : store.set(token)) });
     const { auth, advance, fake } = setup({ store: flaky, onError });
     const { session } = await logIn(auth);
-    advance(55 * DAY);
+    advance(57 * DAY);
     down = true;
     // The refresh gets Threads' answer, then the write fails.
     expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
-    expect((await store.get(USER_ID))?.issuedAt).toBeLessThan(Date.UTC(2026, 10, 1) + 55 * DAY);
+    expect((await store.get(USER_ID))?.issuedAt).toBeLessThan(Date.UTC(2026, 10, 1) + 57 * DAY);
     expect(onError.mock.calls.some(([e]) => /store cut/.test(String(e.message)))).toBe(true);
     // Served from memory meanwhile, and not refreshed again.
     expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
     expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
     down = false;
-    await vi.waitFor(async () => expect((await store.get(USER_ID))?.issuedAt).toBe(Date.UTC(2026, 10, 1) + 55 * DAY), { timeout: 5_000 });
+    await vi.waitFor(async () => expect((await store.get(USER_ID))?.issuedAt).toBe(Date.UTC(2026, 10, 1) + 57 * DAY), { timeout: 5_000 });
     const other = setup({ store });
-    other.advance(55 * DAY);
+    other.advance(57 * DAY);
     expect((await other.auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
   });
 });
@@ -246,9 +249,10 @@ describe('isDue', () => {
   const week = 7 * DAY;
   it.each([
     ['23 h old, expiring in an hour', at - 23 * 3_600_000, at + 3_600_000, false],
-    ['exactly 24 h old, expiring within the window', at - DAY, at + week, true],
+    ['exactly 24 h old, at its refresh point', at - DAY, at + week - refreshOffset('1', week), true],
+    ['old, one ms before its refresh point', at - 30 * DAY, at + week - refreshOffset('1', week) + 1, false],
     ['old, expiring one ms past the window', at - 30 * DAY, at + week + 1, false],
-    ['old, expiring within the window', at - 55 * DAY, at + 5 * DAY, true],
+    ['old, within the half of the window every token is due in', at - 55 * DAY, at + week / 2, true],
     ['fresh, 60 days left', at, at + 60 * DAY, false],
   ])('%s → %s', (_, issuedAt, expiresAt, due) => {
     const ctx = createContext(resolveOptions({ clientId: '1', clientSecret: 's', redirectUri: 'https://a.example/auth/threads/callback', secret: 'x'.repeat(32), now: () => at }));

@@ -129,7 +129,8 @@ describe('exchangeForLongLivedToken', () => {
   it.each<[string, Response[], ThreadsAuthErrorCode, number]>([
     ['a Meta refusal (not retried)', [json({ error: { message: 'Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } }, 400)], 'long_lived_exchange_failed', 1],
     ['three 500s (retried)', [new Response('oops', { status: 500 }), new Response('oops', { status: 500 }), new Response('oops', { status: 500 })], 'upstream_error', 3],
-    ['three transient codes (retried)', Array.from({ length: 3 }, () => json({ error: { message: 'Too many calls', code: 4 } }, 400)), 'upstream_unavailable', 3],
+    ['three transient codes (retried)', Array.from({ length: 3 }, () => json({ error: { message: 'Unexpected error', code: 2 } }, 400)), 'upstream_unavailable', 3],
+    ['a rate limit (not retried: the caller backs off)', [json({ error: { message: 'Application request limit reached', code: 4 } }, 400)], 'upstream_unavailable', 1],
     ['a success without expires_in', [json({ access_token: LONG, token_type: 'bearer' })], 'invalid_upstream_response', 1],
   ])('fails on %s', async (_, replies, code, attempts) => {
     const fake = recordingFetch(threadsRoutes());
