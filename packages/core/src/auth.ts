@@ -55,8 +55,8 @@ export interface ThreadsAuth {
    */
   getToken(userId: string): Promise<ThreadsToken | null>;
   /**
-   * One upkeep run: refreshes every stored token that has reached its refresh point (at least 24 h old, and
-   * within `refreshWindow` of expiry minus a per-user offset, see `refreshOffset`), `concurrency` at a time,
+   * One upkeep run: refreshes every stored token that has reached its point of the refresh window (at least 24 h
+   * old, and within `refreshWindow` of expiry minus a per-user offset, see `refreshOffset`), `concurrency` at a time,
    * paging with the store's cursor. Safe to run from any number of workers on one shared store: a token is
    * refreshed once, and one another worker holds is `skipped`. Resolves counts and the first failures, never
    * the tokens. Run it from a scheduler (cron, a BullMQ repeatable job, a pg-boss schedule), or use

@@ -33,8 +33,11 @@ export type RefreshResult =
 
 /** The lifecycle of one instance. */
 export interface Lifecycle {
-  /** True when `record` may and should be refreshed at `at`: at least 24 h old and past its refresh point (upkeep.ts `refreshOffset`). */
-  isDue(record: TokenRecord, at: number): boolean;
+  /**
+   * True when `record` may and should be refreshed at `at`: at least 24 h old and within `refreshWindow` of
+   * expiry; with `spread` (the upkeep), only once past its own point of the window (upkeep.ts `refreshOffset`).
+   */
+  isDue(record: TokenRecord, at: number, spread?: boolean): boolean;
   /**
    * What a request carrying `active` continues with at `at`. A due token that stays valid for longer than an
    * upstream call can take is served at once and refreshed in the background (requests share the refresh);
@@ -61,8 +64,9 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
   const inflight = new Map<string, Promise<RefreshResult>>();
   const backoffUntil = new BoundedMap<string, number>();
 
-  const isDue = (record: TokenRecord, at: number) =>
-    at - record.issuedAt >= MIN_REFRESH_AGE_MS && record.expiresAt - at <= opts.refreshWindow - refreshOffset(record.userId, opts.refreshWindow);
+  const isDue = (record: TokenRecord, at: number, spread = false) =>
+    at - record.issuedAt >= MIN_REFRESH_AGE_MS &&
+    record.expiresAt - at <= opts.refreshWindow - (spread ? refreshOffset(record.userId, opts.refreshWindow) : 0);
   const keyOf = (session: Session) => (store === undefined ? `t:${session.record.accessToken}` : `u:${session.record.userId}`);
 
   async function forget(userId: string, reason: RevocationReason): Promise<boolean> {

@@ -8,8 +8,9 @@
  * holding a slot; pauses the whole run when Meta answers with a rate limit; and reports counts plus a bounded
  * list of failures, so memory stays flat in the size of the fleet.
  *
- * The refresh point of each token is spread over the first half of `refreshWindow` by a hash of its user id
- * ({@link refreshOffset}), so a fleet that signed in on one launch day does not come due in one hour.
+ * The upkeep refreshes each token at a point of the first half of `refreshWindow` fixed by a hash of its user id
+ * ({@link refreshOffset}), so a fleet that signed in on one launch day does not come due in one hour. (A request
+ * carrying a token, or `getToken`, refreshes as soon as the token enters the window: the user is there now.)
  *
  * @module
  */
@@ -22,8 +23,8 @@ import { MIN_REFRESH_AGE_MS, isRateLimitMetaError } from './threads.js';
 
 /**
  * How far into its refresh window a token's refresh point lies, in ms: a fraction of the first half of
- * `windowMs` fixed by the user id (FNV-1a, 32 bits). A token is due once `expiresAt - now` is at most
- * `windowMs - refreshOffset(userId, windowMs)`, so due points spread evenly over `windowMs / 2` while every
+ * `windowMs` fixed by the user id (FNV-1a, 32 bits). The upkeep refreshes a token once `expiresAt - now` is at
+ * most `windowMs - refreshOffset(userId, windowMs)`, so due points spread evenly over `windowMs / 2` while every
  * token still has at least half the window left for retries. The same id always gets the same offset, so
  * the spread survives refreshes: a refreshed token is due again 60 days later at the same point of its window.
  */
@@ -151,7 +152,7 @@ const REAL_TIMERS: UpkeepTimers = {
 
 const MAX_PAUSE_MS = 15 * 60_000;
 /** Failures worth another try in the same run: Meta or the network failing, not Meta refusing. */
-const TRANSIENT = new Set(['upstream_unavailable', 'upstream_timeout', 'upstream_error', 'invalid_upstream_response']);
+const TRANSIENT = new Set(['upstream_unavailable', 'upstream_timeout', 'upstream_error', 'invalid_upstream_response', 'store_unavailable']);
 
 function integer(option: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -261,7 +262,7 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
     async function refreshOne(p: Pending): Promise<void> {
       const current = sessions.open(p.stored);
       if (current === undefined) return fail(p, new Error('the stored token could not be unsealed (was `secret` rotated without keeping the old one?)'));
-      if (!lifecycle.isDue(current.record, now())) {
+      if (!lifecycle.isDue(current.record, now(), true)) {
         counts.notDue++;
         return;
       }

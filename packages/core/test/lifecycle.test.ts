@@ -29,15 +29,14 @@ function delegate(store: MemoryTokenStore, overrides: Partial<TokenStore>): Toke
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('refresh', () => {
-  it('refreshes only when at least 24 h old and past its refresh point in refreshWindow, behind the request while the token is valid', async () => {
-    const { auth, fake, advance, now } = setup({ refreshWindow: 7 * DAY });
+  it('refreshes only when at least 24 h old and within refreshWindow of expiry, behind the request while the token is valid', async () => {
+    const { auth, fake, advance } = setup({ refreshWindow: 7 * DAY });
     const { session } = await logIn(auth);
-    const refreshPoint = now() + 5183944 * 1000 - 7 * DAY + refreshOffset(USER_ID, 7 * DAY);
-    advance(refreshPoint - now() - 1);
+    advance(52 * DAY);
     expect((await page(auth, session)).token?.accessToken).toBe(LONG);
     await settle();
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(0);
-    advance(1);
+    advance(2 * DAY);
     // Due, but valid for days: served at once, refreshed in the background.
     const first = await page(auth, session);
     expect(first.token?.accessToken).toBe(LONG);
@@ -66,7 +65,7 @@ describe('refresh', () => {
     const fake = recordingFetch(threadsRoutes({ '/refresh_access_token': () => 'hang' }));
     const { auth, advance } = setup({ timeoutMs: 60_000 }, fake);
     const { session } = await logIn(auth);
-    advance(57 * DAY);
+    advance(55 * DAY);
     const started = Date.now();
     const outcome = await page(auth, session);
     expect(outcome.token?.accessToken).toBe(LONG);
@@ -77,7 +76,7 @@ describe('refresh', () => {
     const onTokenRefreshed = vi.fn();
     const { auth, fake, advance } = setup({ onTokenRefreshed });
     const { session } = await logIn(auth);
-    advance(57 * DAY);
+    advance(55 * DAY);
     const outcomes = await Promise.all(Array.from({ length: 10 }, () => page(auth, session)));
     expect(outcomes.every((o) => o.token?.accessToken === LONG)).toBe(true);
     await settle();
@@ -91,7 +90,7 @@ describe('refresh', () => {
     const fake = recordingFetch(threadsRoutes());
     const { auth, advance } = setup({ onError }, fake);
     const { session } = await logIn(auth);
-    advance(57 * DAY);
+    advance(55 * DAY);
     fake.queue('/refresh_access_token', ...Array.from({ length: 3 }, () => new Response('', { status: 503 })));
     const outcome = await page(auth, session);
     expect(outcome.token?.accessToken).toBe(LONG);
@@ -111,7 +110,7 @@ describe('refresh', () => {
     const fake = recordingFetch(threadsRoutes({ '/refresh_access_token': () => json({ error: { message: 'expired', type: 'OAuthException', code: 190, error_subcode: 463 } }, 400) }));
     const { auth, advance } = setup({ onTokenRevoked }, fake);
     const { session } = await logIn(auth);
-    advance(57 * DAY);
+    advance(55 * DAY);
     await page(auth, session);
     await settle();
     const outcome = await page(auth, session);
@@ -142,7 +141,7 @@ describe('with a store', () => {
     const { auth, advance, fake } = setup({ store });
     const { session } = await logIn(auth);
     expect(await auth.getToken('42')).toBeNull();
-    advance(57 * DAY);
+    advance(55 * DAY);
     // A job waits for the refresh (a script may exit right after).
     expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
     expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
@@ -155,6 +154,7 @@ describe('with a store', () => {
     const { auth, advance, fake, now } = setup({ store });
     await logIn(auth);
     expect(await auth.refreshDue()).toMatchObject({ listed: 0, refreshed: 0, revoked: 0, failed: 0, failures: [], ended: 'done' });
+    // Past every token's point of the window (the upkeep spreads refresh points: refreshOffset).
     advance(57 * DAY);
     const result = await auth.refreshDue();
     expect(result).toMatchObject({ listed: 1, refreshed: 1, revoked: 0, failed: 0, skipped: 0 });
@@ -170,7 +170,7 @@ describe('with a store', () => {
     const store = new MemoryTokenStore();
     const { auth, advance, fake, now } = setup({ store });
     const { session } = await logIn(auth);
-    advance(57 * DAY);
+    advance(55 * DAY);
     const release = await store.acquireLock(`refresh:${USER_ID}`, 60_000);
     expect((await page(auth, session)).token?.accessToken).toBe(LONG);
     await settle();
@@ -226,20 +226,20 @@ describe('with a store', () => {
     const flaky = delegate(store, { set: (token) => (down ? Promise.reject(new Error('store cut')) : store.set(token)) });
     const { auth, advance, fake } = setup({ store: flaky, onError });
     const { session } = await logIn(auth);
-    advance(57 * DAY);
+    advance(55 * DAY);
     down = true;
     // The refresh gets Threads' answer, then the write fails.
     expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
-    expect((await store.get(USER_ID))?.issuedAt).toBeLessThan(Date.UTC(2026, 10, 1) + 57 * DAY);
+    expect((await store.get(USER_ID))?.issuedAt).toBeLessThan(Date.UTC(2026, 10, 1) + 55 * DAY);
     expect(onError.mock.calls.some(([e]) => /store cut/.test(String(e.message)))).toBe(true);
     // Served from memory meanwhile, and not refreshed again.
     expect((await page(auth, session)).token?.accessToken).toBe(REFRESHED);
     expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
     expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
     down = false;
-    await vi.waitFor(async () => expect((await store.get(USER_ID))?.issuedAt).toBe(Date.UTC(2026, 10, 1) + 57 * DAY), { timeout: 5_000 });
+    await vi.waitFor(async () => expect((await store.get(USER_ID))?.issuedAt).toBe(Date.UTC(2026, 10, 1) + 55 * DAY), { timeout: 5_000 });
     const other = setup({ store });
-    other.advance(57 * DAY);
+    other.advance(55 * DAY);
     expect((await other.auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
   });
 });
@@ -249,14 +249,31 @@ describe('isDue', () => {
   const week = 7 * DAY;
   it.each([
     ['23 h old, expiring in an hour', at - 23 * 3_600_000, at + 3_600_000, false],
-    ['exactly 24 h old, at its refresh point', at - DAY, at + week - refreshOffset('1', week), true],
-    ['old, one ms before its refresh point', at - 30 * DAY, at + week - refreshOffset('1', week) + 1, false],
+    ['exactly 24 h old, expiring within the window', at - DAY, at + week, true],
     ['old, expiring one ms past the window', at - 30 * DAY, at + week + 1, false],
-    ['old, within the half of the window every token is due in', at - 55 * DAY, at + week / 2, true],
+    ['old, expiring within the window', at - 55 * DAY, at + 5 * DAY, true],
     ['fresh, 60 days left', at, at + 60 * DAY, false],
   ])('%s → %s', (_, issuedAt, expiresAt, due) => {
     const ctx = createContext(resolveOptions({ clientId: '1', clientSecret: 's', redirectUri: 'https://a.example/auth/threads/callback', secret: 'x'.repeat(32), now: () => at }));
     const lifecycle = createLifecycle(ctx, createSessionCodec(ctx, undefined), undefined);
     expect(lifecycle.isDue({ accessToken: 'THx', userId: '1', scopes: [], issuedAt, expiresAt }, at)).toBe(due);
+  });
+});
+
+describe('isDue with the upkeep spread', () => {
+  const at = Date.UTC(2026, 10, 1);
+  const week = 7 * DAY;
+  const ctx = createContext(resolveOptions({ clientId: '1', clientSecret: 's', redirectUri: 'https://a.example/auth/threads/callback', secret: 'x'.repeat(32), now: () => at }));
+  const lifecycle = createLifecycle(ctx, createSessionCodec(ctx, undefined), undefined);
+  const offset = refreshOffset('1', week);
+  it.each([
+    ['in the window, before its own point', at + week - offset + 1, false, true],
+    ['at its own point', at + week - offset, true, true],
+    ['in the half of the window every token is due in', at + week / 2, true, true],
+  ])('%s: spread %s, request path %s', (_, expiresAt, spread, plain) => {
+    const record = { accessToken: 'THx', userId: '1', scopes: [], issuedAt: at - 30 * DAY, expiresAt };
+    expect(offset).toBeGreaterThan(0);
+    expect(lifecycle.isDue(record, at, true)).toBe(spread);
+    expect(lifecycle.isDue(record, at)).toBe(plain);
   });
 });

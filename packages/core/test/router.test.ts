@@ -23,7 +23,7 @@ describe('dispatch: one entry point, synchronous until I/O is needed', () => {
     expect(isPromise(auth.dispatch({ method: 'GET', url: '/auth/threads/callback?code=x&state=y', headers: {} }))).toBe(true);
     // An unknown path under basePath is an app route.
     expect(auth.dispatch({ method: 'GET', url: '/auth/threads/profile', headers: { cookie: session! } })).toMatchObject({ type: 'pass' });
-    advance(57 * DAY);
+    advance(55 * DAY);
     // Due, valid for days: answered now, refreshed behind the request.
     expect(auth.dispatch({ method: 'GET', url: '/', headers: { cookie: session! } })).toMatchObject({ type: 'pass', token: { accessToken: LONG } });
 

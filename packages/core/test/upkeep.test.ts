@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../src/context.js';
 import { createLifecycle } from '../src/lifecycle.js';
+import { createPendingWrites } from '../src/pending-writes.js';
 import { resolveOptions, type ThreadsAuthOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
 import { retryAfterMs } from '../src/threads.js';
@@ -58,8 +59,9 @@ function worker(fake: ReturnType<typeof meta>, store: TokenStore, clock: { t: nu
       ...extra,
     }),
   );
-  const sessions = createSessionCodec(ctx);
-  const lifecycle = createLifecycle(ctx, sessions);
+  const pending = createPendingWrites(store, ctx.report);
+  const sessions = createSessionCodec(ctx, pending);
+  const lifecycle = createLifecycle(ctx, sessions, pending);
   return { ctx, sessions, lifecycle, upkeep: createUpkeep(ctx, sessions, lifecycle, timers), slept };
 }
 
@@ -117,6 +119,10 @@ describe('paging with the cursor', () => {
       set: (t) => f.store.set(t),
       delete: (u) => f.store.delete(u),
       acquireLock: (k, ttl) => f.store.acquireLock(k, ttl),
+      setSession: (x) => f.store.setSession(x),
+      getSession: (id) => f.store.getSession(id),
+      deleteSession: (id) => f.store.deleteSession(id),
+      deleteSessions: (u) => f.store.deleteSessions(u),
       listDue: ({ after: _, ...query }) => {
         listings.push(query.limit);
         return f.store.listDue(query);

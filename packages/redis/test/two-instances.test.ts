@@ -38,7 +38,7 @@ if (unavailable !== undefined) {
   describeUnavailable('two app instances on one Redis', unavailable);
 } else {
   describe('two app instances on one Redis', () => {
-    let shift = -57 * DAY;
+    let shift = -55 * DAY;
     const now = () => Date.now() + shift;
     const keyPrefix = uniquePrefix();
     let fake: FakeThreads;
@@ -58,7 +58,7 @@ if (unavailable !== undefined) {
         // The token was issued 55 days ago by the seeding instance: the session must outlive that idle time.
         sessionMaxAge: 90 * DAY,
       };
-      // Log in 57 days ago (by both clocks): the token expires in 3 days, past every refresh point (refreshOffset), so it is due.
+      // Log in 55 days ago (by both clocks): the token is now 55 days old and expires in 5 days, so it is due.
       const store = new RedisTokenStore({ url: REDIS_URL, keyPrefix });
       const seeding = createThreadsAuth({ ...auth, store, now });
       const login = await seeding.handle({ method: 'GET', url: '/auth/threads/login', headers: {} });

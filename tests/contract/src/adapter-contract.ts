@@ -432,7 +432,7 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
         const h = await start();
         const { browser } = await signedIn(h);
         const before = (await browser.me())!;
-        h.advance(57 * DAY);
+        h.advance(55 * DAY);
         h.fake.setLatency(latencyMs, 'refresh');
         const responses = await Promise.all(Array.from({ length: 10 }, () => browser.fetch('/me')));
         const served = new Set<string>();
@@ -479,7 +479,7 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
       ])('signs the user out once the refresh is refused for good (%s)', async (_name, refuse) => {
         const h = await start();
         const { browser } = await signedIn(h);
-        h.advance(57 * DAY);
+        h.advance(55 * DAY);
         refuse(h);
         await browser.fetch('/me');
         await refreshed(h);
@@ -494,7 +494,7 @@ export function describeAdapterContract(name: string, mount: MountContractApp): 
         const h = await start();
         const { browser } = await signedIn(h);
         const before = (await browser.me())!;
-        h.advance(57 * DAY);
+        h.advance(55 * DAY);
         h.fake.fail('refresh', { kind: 'status', status: 503 });
         const response = await browser.fetch('/me');
         expect(response.status).toBe(200);
