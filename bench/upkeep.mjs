@@ -11,7 +11,8 @@
  *                         [--workers 1,2,4] [--stores redis,postgres] [--scenarios clean,poisoned] [--poison 1000]
  *
  * Seeding: the fake mints one long-lived token per user (`issueLongLivedToken`, 58 days old, 2 days left) and a
- * seeding instance stores each with `auth.importToken` (sealed exactly as a sign-in stores it), 64 at a time.
+ * seeding instance adopts each with `auth.adoptToken` (debug_token, then sealed and stored exactly as a sign-in
+ * stores it), 64 at a time, while the fake answers without latency; the latency applies to the refreshes.
  * Later runs do not re-seed: the clock of the fake, the workers and the stores moves 58 days ahead, so the
  * tokens the previous run refreshed are due again. Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) and
  * PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and a build of the packages.
@@ -113,7 +114,9 @@ const results = [];
 async function scenario(kind, name) {
   shiftMs = 0;
   const users = Array.from({ length: TOKENS }, (_, i) => ({ id: `17841${String(i).padStart(12, '0')}`, username: `u${i}` }));
-  const fake = await startFakeThreads({ users, latencyMs: LATENCY, now });
+  const poisoned = Array.from({ length: name === 'poisoned' ? POISON : 0 }, (_, i) => ({ id: `99${String(i).padStart(12, '0')}`, username: `p${i}` }));
+  // No latency while seeding (debug_token for each adopted token); the refreshes get it below.
+  const fake = await startFakeThreads({ users: [...users, ...poisoned], now });
   const opened = await openStore(kind);
   const authConfig = {
     clientId: fake.clientId,
@@ -128,7 +131,7 @@ async function scenario(kind, name) {
     const t0 = performance.now();
     await pool(users, 64, async (user) => {
       const t = fake.issueLongLivedToken({ userId: user.id, issuedAt: now() - 58 * DAY, expiresInSeconds: 60 * 86_400 });
-      await seeder.importToken({ ...t, issuedAt: new Date(t.issuedAt), expiresAt: new Date(t.expiresAt) });
+      await seeder.adoptToken({ accessToken: t.accessToken, userId: user.id });
     });
     log(`${kind}/${name}: seeded ${TOKENS} tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -136,12 +139,13 @@ async function scenario(kind, name) {
       if (name === 'poisoned') {
         // First in the listing (the earliest expiries), and unrefreshable: sealed under a secret rotated away.
         const rotated = createThreadsAuth({ ...authConfig, secret: 'a-secret-rotated-away-0123456789-abcdefg', store: opened.store, now });
-        const poison = Array.from({ length: POISON }, (_, i) => `99${String(i).padStart(12, '0')}`);
-        await pool(poison, 32, (userId) =>
-          rotated.importToken({ accessToken: `THpoisoned${userId}`, userId, scopes: ['threads_basic'], issuedAt: new Date(now() - 58 * DAY), expiresAt: new Date(now() + DAY) }),
-        );
+        await pool(poisoned, 32, async (user) => {
+          const t = fake.issueLongLivedToken({ userId: user.id, issuedAt: now() - 58 * DAY, expiresInSeconds: 59 * 86_400 });
+          await rotated.adoptToken({ accessToken: t.accessToken, userId: user.id });
+        });
       }
       fake.reset();
+      fake.setLatency(LATENCY, 'refresh');
       const children = [];
       for (let i = 0; i < workers; i++) {
         children.push(

@@ -19,7 +19,7 @@ import type { Outcome } from './outcome.js';
 import { createRouter, type ThreadsAuthRequest } from './router.js';
 import { createSessionCodec } from './session.js';
 import { createSignIn } from './sign-in.js';
-import { toTokenRecord, type ThreadsToken } from './token.js';
+import type { ThreadsToken } from './token.js';
 import { createUpkeep, type StartUpkeepOptions, type UpkeepOptions, type UpkeepReport, type UpkeepRunner } from './upkeep.js';
 
 const BRAND = Symbol.for('threads-auth.instance');
@@ -71,12 +71,6 @@ export interface ThreadsAuth {
    * @throws {ThreadsAuthOptionError} without a store, or without a valid `every`.
    */
   startUpkeep(options: StartUpkeepOptions): UpkeepRunner;
-  /**
-   * Keeps a long-lived token obtained outside the sign-in flow (a migration from another library, a token
-   * minted by a CLI) exactly as a sign-in keeps it: sealed, in the store, refreshed by the upkeep. Needs a `store`.
-   * @throws {ThreadsAuthOptionError} without a store; TypeError naming the field when `token` is malformed.
-   */
-  importToken(token: ThreadsToken): Promise<void>;
   /** Forgets the user's token (store) and calls `onTokenRevoked`. Resolves whether a token was stored. */
   revoke(userId: string): Promise<boolean>;
   /** What Threads' `debug_token` says about `accessToken`. @throws {ThreadsAuthError} */
@@ -148,10 +142,6 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     getToken: lifecycle.getToken,
     refreshDue: upkeep.run,
     startUpkeep: upkeep.start,
-    async importToken(token: ThreadsToken) {
-      ctx.requireStore('importToken');
-      await lifecycle.save(toTokenRecord(token));
-    },
     revoke: (userId: string) => lifecycle.forget(userId, 'revoked'),
     adoptToken: createAdoptToken(ctx, lifecycle),
     inspect: (accessToken: string) => introspectToken(ctx.client, accessToken),

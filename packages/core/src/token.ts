@@ -36,23 +36,3 @@ export function toThreadsToken(record: TokenRecord): ThreadsToken {
     expiresAt: new Date(record.expiresAt),
   });
 }
-
-/**
- * The {@link TokenRecord} of a {@link ThreadsToken} given by an app (`importToken`), checked field by field.
- *
- * @throws TypeError naming the first malformed field.
- */
-export function toTokenRecord(token: ThreadsToken): TokenRecord {
-  const t = (token ?? {}) as Partial<Record<keyof ThreadsToken, unknown>>;
-  const fail = (field: string, expected: string) => {
-    throw new TypeError(`threads-auth: importToken: token.${field} must be ${expected}.`);
-  };
-  if (typeof t.accessToken !== 'string' || t.accessToken === '') fail('accessToken', 'a non-empty string');
-  if (typeof t.userId !== 'string' || !/^\d+$/.test(t.userId)) fail('userId', 'the Threads user id, a string of digits');
-  if (!Array.isArray(t.scopes) || !t.scopes.every((s) => typeof s === 'string')) fail('scopes', 'an array of strings');
-  const issuedAt = t.issuedAt instanceof Date ? t.issuedAt.getTime() : Number.NaN;
-  const expiresAt = t.expiresAt instanceof Date ? t.expiresAt.getTime() : Number.NaN;
-  if (!Number.isFinite(issuedAt)) fail('issuedAt', 'a valid Date');
-  if (!Number.isFinite(expiresAt) || expiresAt <= issuedAt) fail('expiresAt', 'a valid Date after issuedAt');
-  return { accessToken: t.accessToken as string, userId: t.userId as string, scopes: [...(t.scopes as string[])], issuedAt, expiresAt };
-}

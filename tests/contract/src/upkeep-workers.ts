@@ -56,7 +56,7 @@ export function describeUpkeepWorkers(name: string, unavailable: string | undefi
       for (const user of users) {
         const issued = fake.issueLongLivedToken({ userId: user.id, issuedAt: Date.now() - 58 * DAY, expiresInSeconds: 60 * 86_400 });
         userOfToken.set(issued.accessToken, user.id);
-        await workers[0]!.importToken({ ...issued, issuedAt: new Date(issued.issuedAt), expiresAt: new Date(issued.expiresAt) });
+        await workers[0]!.adoptToken({ accessToken: issued.accessToken, userId: user.id });
       }
       for (const user of users.slice(0, REVOKED)) fake.revokeUser(user.id);
     });
