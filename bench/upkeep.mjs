@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createThreadsAuth } from '@threads-auth/core';
-import { PostgresTokenStore } from '@threads-auth/postgres';
+import { PostgresTokenStore, migrate } from '@threads-auth/postgres';
 import { RedisTokenStore } from '@threads-auth/redis';
 import { startFakeThreads } from '@threads-auth/testing';
 import { Redis } from 'ioredis';
@@ -97,7 +97,9 @@ async function openStore(kind) {
   }
   const tableName = `threads_auth_bench_${id}`;
   const pgPool = new pg.Pool({ connectionString: DATABASE_URL, max: 16 });
-  const store = new PostgresTokenStore({ pool: pgPool, tableName, now });
+  // Created up front: the first writes of a seeding 64 at a time must not all wait on the store's first-use migration.
+  await migrate(pgPool, { tableName });
+  const store = new PostgresTokenStore({ pool: pgPool, tableName, createTable: false, now });
   return {
     store,
     worker: { store: 'postgres', databaseUrl: DATABASE_URL, tableName },
