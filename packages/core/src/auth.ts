@@ -11,7 +11,7 @@ import type { ThreadsClient } from './client.js';
 import { createContext } from './context.js';
 import { ThreadsAuthError } from './errors.js';
 import { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
-import { createLifecycle, type RefreshDueResult } from './lifecycle.js';
+import { createLifecycle } from './lifecycle.js';
 import { createMetaCallbacks } from './meta-callbacks.js';
 import { createPendingWrites } from './pending-writes.js';
 import { resolveOptions, type ThreadsAuthOptions } from './options.js';
@@ -20,6 +20,7 @@ import { createRouter, type ThreadsAuthRequest } from './router.js';
 import { createSessionCodec } from './session.js';
 import { createSignIn } from './sign-in.js';
 import type { ThreadsToken } from './token.js';
+import { createUpkeep, type StartUpkeepOptions, type UpkeepOptions, type UpkeepReport, type UpkeepRunner } from './upkeep.js';
 
 const BRAND = Symbol.for('threads-auth.instance');
 
@@ -54,11 +55,22 @@ export interface ThreadsAuth {
    */
   getToken(userId: string): Promise<ThreadsToken | null>;
   /**
-   * Refreshes every stored token that is due (at least 24 h old, within `refreshWindow` of expiry). Run it
-   * from a cron, e.g. hourly. Needs a `store`.
-   * @throws {ThreadsAuthOptionError} without a store.
+   * One upkeep run: refreshes every stored token that has reached its point of the refresh window (at least 24 h
+   * old, and within `refreshWindow` of expiry minus a per-user offset, see `refreshOffset`), `concurrency` at a time,
+   * paging with the store's cursor. Safe to run from any number of workers on one shared store: a token is
+   * refreshed once, and one another worker holds is `skipped`. Resolves counts and the first failures, never
+   * the tokens. Run it from a scheduler (cron, a BullMQ repeatable job, a pg-boss schedule), or use
+   * {@link ThreadsAuth.startUpkeep}. Needs a `store`.
+   * @throws {ThreadsAuthOptionError} without a store, or for an option out of range.
+   * @rejects when the store cannot list due tokens.
    */
-  refreshDue(options?: { readonly limit?: number }): Promise<RefreshDueResult>;
+  refreshDue(options?: UpkeepOptions): Promise<UpkeepReport>;
+  /**
+   * Runs {@link ThreadsAuth.refreshDue} now and then `every` ms after each run ends, until `stop()`: for a
+   * long-running process. A run that rejects goes to `onError`, and the next one runs as planned.
+   * @throws {ThreadsAuthOptionError} without a store, or without a valid `every`.
+   */
+  startUpkeep(options: StartUpkeepOptions): UpkeepRunner;
   /** Forgets the user's token (store) and calls `onTokenRevoked`. Resolves whether a token was stored. */
   revoke(userId: string): Promise<boolean>;
   /** What Threads' `debug_token` says about `accessToken`. @throws {ThreadsAuthError} */
@@ -118,6 +130,7 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
   const signIn = createSignIn(ctx, sessions, lifecycle);
   const metaCallbacks = createMetaCallbacks(ctx, lifecycle);
   const dispatch = createRouter(ctx, { sessions, lifecycle, signIn, metaCallbacks });
+  const upkeep = createUpkeep(ctx, sessions, lifecycle);
   let appToken: Promise<string> | undefined;
 
   return Object.freeze({
@@ -127,7 +140,8 @@ export function createThreadsAuth(options: ThreadsAuthOptions): ThreadsAuth {
     dispatch,
     handle: async (request: ThreadsAuthRequest) => dispatch(request),
     getToken: lifecycle.getToken,
-    refreshDue: lifecycle.refreshDue,
+    refreshDue: upkeep.run,
+    startUpkeep: upkeep.start,
     revoke: (userId: string) => lifecycle.forget(userId, 'revoked'),
     adoptToken: createAdoptToken(ctx, lifecycle),
     inspect: (accessToken: string) => introspectToken(ctx.client, accessToken),

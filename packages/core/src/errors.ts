@@ -229,6 +229,8 @@ export interface MetaErrorDetails {
   readonly message?: string;
   /** The HTTP status Meta answered with. */
   readonly httpStatus?: number;
+  /** On a rate limit: how long Meta asked the caller to wait (ms), from `Retry-After` or its usage headers. */
+  readonly retryAfterMs?: number;
 }
 
 /** Headers the answer to some codes must carry: when to come back, and that a half-read body ends the connection. */

@@ -27,7 +27,6 @@ export { exchangeCode, exchangeForLongLivedToken, type CodeExchangeChecks, type 
 export { FORM_BODY_LIMIT, readRequestBody, type RequestBodyStream } from './form-body.js';
 export { fetchAppToken, introspectToken, type TokenIntrospection } from './introspect.js';
 export type { ErrorPageContext, RevocationReason, ThreadsAuthLogger, ThreadsAuthOptions, ThreadsClientOptions, TokenRevokedEvent } from './options.js';
-export type { RefreshDueResult } from './lifecycle.js';
 export {
   errorOutcome,
   type ErrorOutcome,
@@ -41,6 +40,16 @@ export { refreshLongLivedToken } from './refresh.js';
 export type { ThreadsAuthRequest } from './router.js';
 export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
 export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredSession, type StoredToken, type TokenStore } from './store.js';
-export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, THREADS_SCOPES, redactUrl } from './threads.js';
+export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, RATE_LIMIT_CODES, THREADS_SCOPES, isRateLimitMetaError, redactUrl } from './threads.js';
 export type { ThreadsToken } from './token.js';
+export {
+  refreshOffset,
+  type RefreshDueResult,
+  type StartUpkeepOptions,
+  type UpkeepFailure,
+  type UpkeepOptions,
+  type UpkeepProgress,
+  type UpkeepReport,
+  type UpkeepRunner,
+} from './upkeep.js';
 export type { FetchLike } from './upstream.js';

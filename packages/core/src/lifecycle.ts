@@ -16,6 +16,7 @@ import { toSession, type Active, type Session, type SessionCodec } from './sessi
 import type { ReleaseLock } from './store.js';
 import { MIN_REFRESH_AGE_MS } from './threads.js';
 import type { ThreadsToken, TokenRecord } from './token.js';
+import { refreshOffset } from './upkeep.js';
 
 const TRANSIENT_BACKOFF_MS = 60_000;
 /** A due token with at least this much life beyond the upstream bound is refreshed in the background. */
@@ -26,22 +27,17 @@ export type RefreshResult =
   | { readonly status: 'current'; readonly session: Session }
   | { readonly status: 'refreshed'; readonly session: Session }
   | { readonly status: 'kept'; readonly session: Session; readonly error?: ThreadsAuthError | Error }
+  /** Another instance holds the store's refresh lock; the current token is still valid. */
+  | { readonly status: 'locked'; readonly session: Session }
   | { readonly status: 'revoked'; readonly error?: ThreadsAuthError };
-
-/** What `refreshDue` resolves. */
-export interface RefreshDueResult {
-  /** Tokens refreshed and persisted. */
-  readonly refreshed: readonly ThreadsToken[];
-  /** Users whose token Meta refused to refresh (code 190); their token was forgotten. */
-  readonly revoked: readonly string[];
-  /** Users whose refresh failed transiently; their still-valid token was kept and will be retried. */
-  readonly failed: readonly { readonly userId: string; readonly error: ThreadsAuthError | Error }[];
-}
 
 /** The lifecycle of one instance. */
 export interface Lifecycle {
-  /** True when `record` may and should be refreshed at `at`: at least 24 h old and within `refreshWindow`. */
-  isDue(record: TokenRecord, at: number): boolean;
+  /**
+   * True when `record` may and should be refreshed at `at`: at least 24 h old and within `refreshWindow` of
+   * expiry; with `spread` (the upkeep), only once past its own point of the window (upkeep.ts `refreshOffset`).
+   */
+  isDue(record: TokenRecord, at: number, spread?: boolean): boolean;
   /**
    * What a request carrying `active` continues with at `at`. A due token that stays valid for longer than an
    * upstream call can take is served at once and refreshed in the background (requests share the refresh);
@@ -57,7 +53,8 @@ export interface Lifecycle {
   /** Forgets the user's token (store) and tells `onTokenRevoked`. Resolves whether a token was stored. */
   forget(userId: string, reason: RevocationReason): Promise<boolean>;
   getToken(userId: string): Promise<ThreadsToken | null>;
-  refreshDue(options?: { readonly limit?: number }): Promise<RefreshDueResult>;
+  /** Refreshes `current` (single-flight, under the store's lock); `fresh` ignores this process's backoff. */
+  refresh(current: Session, options?: { readonly fresh?: boolean }): Promise<RefreshResult>;
 }
 
 /** Builds the lifecycle. */
@@ -67,7 +64,9 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
   const inflight = new Map<string, Promise<RefreshResult>>();
   const backoffUntil = new BoundedMap<string, number>();
 
-  const isDue = (record: TokenRecord, at: number) => at - record.issuedAt >= MIN_REFRESH_AGE_MS && record.expiresAt - at <= opts.refreshWindow;
+  const isDue = (record: TokenRecord, at: number, spread = false) =>
+    at - record.issuedAt >= MIN_REFRESH_AGE_MS &&
+    record.expiresAt - at <= opts.refreshWindow - (spread ? refreshOffset(record.userId, opts.refreshWindow) : 0);
   const keyOf = (session: Session) => (store === undefined ? `t:${session.record.accessToken}` : `u:${session.record.userId}`);
 
   async function forget(userId: string, reason: RevocationReason): Promise<boolean> {
@@ -84,12 +83,12 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
   }
 
   /** Refreshes `current` once per process (and, with a store that locks, once across instances). */
-  function refresh(current: Session): Promise<RefreshResult> {
+  function refresh(current: Session, options?: { readonly fresh?: boolean }): Promise<RefreshResult> {
     const key = keyOf(current);
     const running = inflight.get(key);
     if (running !== undefined) return running;
     const retryAt = backoffUntil.get(key);
-    if (retryAt !== undefined && retryAt > now()) return Promise.resolve({ status: 'kept', session: current });
+    if (retryAt !== undefined && retryAt > now() && options?.fresh !== true) return Promise.resolve({ status: 'kept', session: current });
     const promise = underLock(current, key)
       .then((result) => {
         // Cookie mode: requests that still carry the old cookie (a page's parallel requests, the next visit)
@@ -107,7 +106,7 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
     if (store?.acquireLock !== undefined) {
       release = await store.acquireLock(`refresh:${current.record.userId}`, opts.timeoutMs * opts.attempts + 5_000);
       // Another instance is refreshing; the current token is still valid, so keep serving it.
-      if (release === null) return { status: 'kept', session: current };
+      if (release === null) return { status: 'locked', session: current };
     }
     try {
       if (store === undefined) return await refreshNow(current, key);
@@ -187,37 +186,6 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
     return result.status === 'revoked' ? null : result.session.token;
   }
 
-  async function refreshDue(input: { readonly limit?: number } = {}): Promise<RefreshDueResult> {
-    const s = ctx.requireStore('refreshDue');
-    const limit = input.limit ?? 100;
-    const refreshed: ThreadsToken[] = [];
-    const revoked: string[] = [];
-    const failed: { userId: string; error: ThreadsAuthError | Error }[] = [];
-    const seen = new Set<string>();
-    for (;;) {
-      const at = now();
-      const batch = (await s.listDue({ issuedBefore: at - MIN_REFRESH_AGE_MS, expiresBefore: at + opts.refreshWindow, expiresAfter: at, limit })).filter(
-        (t) => !seen.has(t.userId),
-      );
-      if (batch.length === 0) break;
-      for (const stored of batch) {
-        seen.add(stored.userId);
-        const current = sessions.open(stored);
-        if (current === undefined) {
-          failed.push({ userId: stored.userId, error: new Error('stored token could not be unsealed (was `secret` changed?)') });
-          continue;
-        }
-        // A job must not wait out the request path's backoff: ask Meta again.
-        backoffUntil.delete(`u:${stored.userId}`);
-        const result = await refresh(current);
-        if (result.status === 'refreshed') refreshed.push(result.session.token);
-        else if (result.status === 'revoked') revoked.push(stored.userId);
-        else if (result.status === 'kept') failed.push({ userId: stored.userId, error: result.error ?? new Error('another instance holds the refresh lock') });
-      }
-    }
-    return Object.freeze({ refreshed, revoked, failed });
-  }
-
   return {
     isDue,
     attach,
@@ -228,6 +196,6 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
     },
     forget,
     getToken,
-    refreshDue,
+    refresh,
   };
 }

@@ -175,17 +175,54 @@ export function isInvalidTokenMetaError(meta: MetaErrorDetails): boolean {
   return meta.code !== undefined && INVALID_TOKEN_CODES.has(meta.code);
 }
 
-/**
- * Meta's rate-limit codes: 4 app, 17 user, 32 page-level, 613 custom (threads-2026-notes.md "Errors users hit
- * first"; Graph rate-limiting docs https://developers.facebook.com/docs/graph-api/overview/rate-limiting [doc];
- * threads-oauth.md §7 marks 613 [inferred] for Threads).
- */
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
+// --- Rate limits (issue 10: upkeep pauses on these instead of failing every token) ---
 
-/** True when Meta says the app or the user is being rate-limited. */
+/**
+ * Meta's rate-limit codes: `4` app-level throttling ("Application request limit reached"), `17` user-level
+ * throttling, `32` page-level throttling, `613` a custom rate limit. Sources: the Graph error-handling and
+ * rate-limiting guides (https://developers.facebook.com/docs/graph-api/guides/error-handling,
+ * https://developers.facebook.com/docs/graph-api/overview/rate-limiting); 4 and 17 are documented for Graph,
+ * 32 and 613 are Graph conventions not confirmed for Threads.
+ */
+export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613]);
+
+/** True when Meta says the caller is over a rate limit (a code in {@link RATE_LIMIT_CODES}, or HTTP 429). */
 export function isRateLimitMetaError(meta: MetaErrorDetails): boolean {
-  return meta.code !== undefined && RATE_LIMIT_CODES.has(meta.code);
+  return (meta.code !== undefined && RATE_LIMIT_CODES.has(meta.code)) || meta.httpStatus === 429;
 }
+
+/** The longest wait a rate-limit answer is believed for; a larger value is clamped to this. */
+const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * How long Meta asks the caller to wait, in ms, from a response's headers, or `undefined` when it does not
+ * say: `Retry-After` (seconds or an HTTP date, RFC 9110 §10.2.3), else the largest
+ * `estimated_time_to_regain_access` (minutes) in `X-Business-Use-Case-Usage` (Graph rate-limiting guide).
+ * Whether `graph.threads.net` sends either is undocumented; both are read when present.
+ */
+export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter !== undefined && retryAfter !== '') {
+    const ms = /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - now;
+    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+  }
+  const usage = headers.get('x-business-use-case-usage');
+  if (usage === null) return undefined;
+  let minutes: number | undefined;
+  try {
+    for (const entries of Object.values(JSON.parse(usage) as Record<string, unknown>)) {
+      for (const entry of Array.isArray(entries) ? entries : []) {
+        const m = asNumber((entry as Record<string, unknown> | null)?.['estimated_time_to_regain_access']);
+        if (m !== undefined && m > 0) minutes = Math.max(minutes ?? 0, m);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return minutes === undefined ? undefined : Math.min(minutes * 60_000, MAX_RETRY_AFTER_MS);
+}
+
+// --- end of rate limits ---
 
 /** How sure a mapping of {@link META_ERROR_MAPPINGS} is, in the reference sheet's marks. */
 export type SourceConfidence = 'doc' | 'code' | 'inferred';

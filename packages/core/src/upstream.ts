@@ -6,7 +6,7 @@
  * @module
  */
 import { ThreadsAuthError, type ThreadsAuthErrorCode } from './errors.js';
-import { classifyMetaError, isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl, type ThreadsEndpoint } from './threads.js';
+import { classifyMetaError, isRateLimitMetaError, isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl, retryAfterMs, type ThreadsEndpoint } from './threads.js';
 
 /** The fetch function threads-auth calls Meta with (the global `fetch` by default). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -45,6 +45,7 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
   const timer = setTimeout(() => controller.abort(TIMEOUT), config.timeoutMs);
   let status: number;
   let text: string;
+  let headers: Headers;
   try {
     const response = await config.fetch(call.url, {
       method,
@@ -54,6 +55,7 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
       redirect: 'manual',
     });
     status = response.status;
+    headers = response.headers;
     text = await response.text();
   } catch (cause) {
     if (controller.signal.aborted && controller.signal.reason === TIMEOUT) {
@@ -79,9 +81,14 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
       false,
     );
   }
-  const meta = parseMetaError(json, status);
-  if (meta !== undefined) {
-    const transient = isTransientMetaError(meta);
+  const parsed = parseMetaError(json, status) ?? (status === 429 ? { httpStatus: status } : undefined);
+  if (parsed !== undefined) {
+    const limited = isRateLimitMetaError(parsed);
+    const wait = limited ? retryAfterMs(headers) : undefined;
+    const meta = wait === undefined ? parsed : { ...parsed, retryAfterMs: wait };
+    // A rate limit lasts minutes, not the few hundred ms of a retry: retrying only spends more of the quota.
+    // The caller backs off instead (the upkeep pauses its whole run).
+    const transient = limited || isTransientMetaError(meta);
     const detail = `Meta error ${meta.code ?? '?'}${meta.subcode === undefined ? '' : `/${meta.subcode}`}${meta.message ? ` "${meta.message}"` : ''}`;
     throw new AttemptFailure(
       // Named for the mistake behind it where Meta's code says (META_ERROR_MAPPINGS), else the step's own failure.
@@ -90,7 +97,7 @@ async function attempt(config: UpstreamConfig, call: UpstreamCall): Promise<Reco
         meta,
         message: `${step}: HTTP ${status} from ${where}: ${detail}`,
       }),
-      transient,
+      transient && !limited,
     );
   }
   const code: ThreadsAuthErrorCode = status === 503 ? 'upstream_unavailable' : status >= 500 ? 'upstream_error' : 'invalid_upstream_response';
@@ -104,8 +111,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Calls a Threads endpoint and resolves its JSON body (ids read losslessly). GETs are retried on transient
- * failures (network errors, timeouts, 5xx without a Meta code, `is_transient`, Meta codes 1, 2, 4, 17, 341)
- * up to `config.attempts` times; POSTs are never retried.
+ * failures (network errors, timeouts, 5xx without a Meta code, `is_transient`, Meta codes 1, 2, 341)
+ * up to `config.attempts` times; POSTs are never retried, nor are rate limits (`RATE_LIMIT_CODES`, HTTP 429),
+ * which fail at once as `upstream_unavailable` with `meta.retryAfterMs` when Meta said how long to wait.
  *
  * @throws {ThreadsAuthError} the code {@link classifyMetaError} names for Meta's error (e.g. `invalid_client_secret`,
  *   `rate_limited`), else `failure` when Meta answers with an error; `invalid_upstream_response`,

@@ -4,7 +4,7 @@ import { createContext } from '../src/context.js';
 import { createLifecycle } from '../src/lifecycle.js';
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
-import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
+import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, refreshOffset, type TokenStore } from '../src/index.js';
 import { LONG, REFRESHED, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
 import { DAY, cookieHeader, logIn, page, settle, setup } from './setup.js';
 
@@ -151,15 +151,18 @@ describe('with a store', () => {
     const store = new MemoryTokenStore();
     const { auth, advance, fake, now } = setup({ store });
     await logIn(auth);
-    expect(await auth.refreshDue()).toEqual({ refreshed: [], revoked: [], failed: [] });
-    advance(55 * DAY);
+    expect(await auth.refreshDue()).toMatchObject({ listed: 0, refreshed: 0, revoked: 0, failed: 0, failures: [], ended: 'done' });
+    // Past every token's point of the window (the upkeep spreads refresh points: refreshOffset).
+    advance(57 * DAY);
     const result = await auth.refreshDue();
-    expect(result.refreshed.map((t) => t.accessToken)).toEqual([REFRESHED]);
+    expect(result).toMatchObject({ listed: 1, refreshed: 1, revoked: 0, failed: 0, skipped: 0 });
+    expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
     expect((await dump(store))[0]!.issuedAt).toBe(now());
-    advance(55 * DAY);
+    advance(57 * DAY);
     fake.queue('/refresh_access_token', json({ error: { message: 'gone', code: 190, error_subcode: 458 } }, 400));
-    expect(await auth.refreshDue()).toMatchObject({ refreshed: [], revoked: [USER_ID], failed: [] });
+    expect(await auth.refreshDue()).toMatchObject({ refreshed: 0, revoked: 1, failed: 0 });
     expect(await dump(store)).toEqual([]);
+    expect(fake.callsTo('/refresh_access_token')).toHaveLength(2);
   });
   it('does not refresh when another instance holds the lock, and serves the valid token', async () => {
     const store = new MemoryTokenStore();
@@ -252,5 +255,23 @@ describe('isDue', () => {
     const ctx = createContext(resolveOptions({ clientId: '1', clientSecret: 's', redirectUri: 'https://a.example/auth/threads/callback', secret: 'x'.repeat(32), now: () => at }));
     const lifecycle = createLifecycle(ctx, createSessionCodec(ctx, undefined), undefined);
     expect(lifecycle.isDue({ accessToken: 'THx', userId: '1', scopes: [], issuedAt, expiresAt }, at)).toBe(due);
+  });
+});
+
+describe('isDue with the upkeep spread', () => {
+  const at = Date.UTC(2026, 10, 1);
+  const week = 7 * DAY;
+  const ctx = createContext(resolveOptions({ clientId: '1', clientSecret: 's', redirectUri: 'https://a.example/auth/threads/callback', secret: 'x'.repeat(32), now: () => at }));
+  const lifecycle = createLifecycle(ctx, createSessionCodec(ctx, undefined), undefined);
+  const offset = refreshOffset('1', week);
+  it.each([
+    ['in the window, before its own point', at + week - offset + 1, false, true],
+    ['at its own point', at + week - offset, true, true],
+    ['in the half of the window every token is due in', at + week / 2, true, true],
+  ])('%s: spread %s, request path %s', (_, expiresAt, spread, plain) => {
+    const record = { accessToken: 'THx', userId: '1', scopes: [], issuedAt: at - 30 * DAY, expiresAt };
+    expect(offset).toBeGreaterThan(0);
+    expect(lifecycle.isDue(record, at, true)).toBe(spread);
+    expect(lifecycle.isDue(record, at)).toBe(plain);
   });
 });

@@ -145,7 +145,7 @@ describe('exchangeForLongLivedToken', () => {
   it.each<[string, Response[], ThreadsAuthErrorCode, number]>([
     ['a Meta refusal (not retried)', [json({ error: { message: 'Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } }, 400)], 'long_lived_exchange_failed', 1],
     ['three 500s (retried)', [new Response('oops', { status: 500 }), new Response('oops', { status: 500 }), new Response('oops', { status: 500 })], 'upstream_error', 3],
-    ['three rate-limit codes (retried)', Array.from({ length: 3 }, () => json({ error: { message: 'Too many calls', code: 4 } }, 400)), 'rate_limited', 3],
+    ['a rate limit (not retried: the caller backs off)', [json({ error: { message: 'Too many calls', code: 4 } }, 400)], 'rate_limited', 1],
     ['three transient codes (retried)', Array.from({ length: 3 }, () => json({ error: { message: 'Please retry your request later.', code: 2 } }, 400)), 'upstream_unavailable', 3],
     ['a wrong client secret (101, not retried)', [json({ error: { message: 'Error validating client secret.', type: 'OAuthException', code: 101 } }, 400)], 'invalid_client_secret', 1],
     ['a success without expires_in', [json({ access_token: LONG, token_type: 'bearer' })], 'invalid_upstream_response', 1],

@@ -3,7 +3,7 @@
  * keep vitest honest about the values.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { type ErrorTableEntry, type Outcome, type ThreadsAuth, type ThreadsAuthFault, type ThreadsAuthErrorCode, type ThreadsToken, type TokenStore, ThreadsAuthError, createThreadsAuth, ERROR_TABLE } from '../src/index.js';
+import { type ErrorTableEntry, type Outcome, type ThreadsAuth, type ThreadsAuthFault, type ThreadsAuthErrorCode, type ThreadsToken, type TokenStore, type UpkeepReport, type UpkeepRunner, ThreadsAuthError, createThreadsAuth, ERROR_TABLE } from '../src/index.js';
 
 describe('public types', () => {
   it('narrows outcomes on type', () => {
@@ -63,5 +63,15 @@ describe('public types', () => {
       listDue: async () => [],
     };
     expectTypeOf(store.acquireLock).toEqualTypeOf<TokenStore['acquireLock']>();
+  });
+  it('types the upkeep: counts and a bounded failure list, a runner that needs every', () => {
+    expectTypeOf<ThreadsAuth['refreshDue']>().returns.resolves.toEqualTypeOf<UpkeepReport>();
+    expectTypeOf<UpkeepReport['refreshed']>().toEqualTypeOf<number>();
+    expectTypeOf<UpkeepReport['ended']>().toEqualTypeOf<'done' | 'aborted' | 'rate_limited'>();
+    expectTypeOf<UpkeepReport['failures'][number]['userId']>().toEqualTypeOf<string>();
+    expectTypeOf<ThreadsAuth['startUpkeep']>().returns.toEqualTypeOf<UpkeepRunner>();
+    // @ts-expect-error startUpkeep needs `every`
+    const bad: Parameters<ThreadsAuth['startUpkeep']>[0] = { concurrency: 4 };
+    expectTypeOf(bad).not.toBeAny();
   });
 });

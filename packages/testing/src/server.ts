@@ -7,6 +7,7 @@
  * @module
  */
 
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -152,6 +153,8 @@ class RunningFake implements FakeThreads {
   readonly #options: ResolvedOptions;
   readonly #server: Server;
   readonly #ledger: TokenLedger;
+  /** The users' ids, so that a fake with 100 000 users checks an id in constant time. */
+  readonly #userIds: ReadonlySet<string>;
   readonly #failures = new FailurePlan();
   readonly #calls: FakeCall[] = [];
   readonly #endpointLatency = new Map<FakeEndpoint, number>();
@@ -164,6 +167,9 @@ class RunningFake implements FakeThreads {
     this.#options = options;
     this.#server = server;
     this.#ledger = new TokenLedger(options.now);
+    this.#userIds = new Set(options.users.map((user) => user.id));
+    // Every delayed answer listens on this signal: many requests in flight are expected, not a leak.
+    setMaxListeners(0, this.#closing.signal);
     this.#latency = options.latencyMs;
     this.url = originFor(options.host, port);
     this.authorizationUrl = `${this.url}/oauth/authorize`;
@@ -336,7 +342,7 @@ class RunningFake implements FakeThreads {
   }
 
   #checkUser(method: string, userId: string): void {
-    if (!this.#options.users.some((user) => user.id === userId)) {
+    if (!this.#userIds.has(userId)) {
       const known = this.#options.users.map((user) => user.id).join(', ');
       throw new TypeError(`${method}: userId must be one of the fake's users (${known}), got ${userId}.`);
     }

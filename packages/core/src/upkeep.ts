@@ -1,0 +1,392 @@
+/**
+ * Upkeep: keeping every stored token alive from a job, at fleet scale.
+ *
+ * One run walks the due tokens with the store's keyset cursor (`expiresAt`, then `userId`), so a token that
+ * keeps failing never hides the ones after it; refreshes `concurrency` tokens at a time through the
+ * lifecycle (single-flight in the process, the store's lock across processes, so any number of workers may
+ * run at once and each token is refreshed once); retries a transient failure per token with backoff without
+ * holding a slot; pauses the whole run when Meta answers with a rate limit; and reports counts plus a bounded
+ * list of failures, so memory stays flat in the size of the fleet.
+ *
+ * The upkeep refreshes each token at a point of the first half of `refreshWindow` fixed by a hash of its user id
+ * ({@link refreshOffset}), so a fleet that signed in on one launch day does not come due in one hour. (A request
+ * carrying a token, or `getToken`, refreshes as soon as the token enters the window: the user is there now.)
+ *
+ * @module
+ */
+import type { AuthContext } from './context.js';
+import { ThreadsAuthOptionError, isThreadsAuthError, type ThreadsAuthError } from './errors.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { SessionCodec } from './session.js';
+import type { StoredToken } from './store.js';
+import { MIN_REFRESH_AGE_MS, isRateLimitMetaError } from './threads.js';
+
+/**
+ * How far into its refresh window a token's refresh point lies, in ms: a fraction of the first half of
+ * `windowMs` fixed by the user id (FNV-1a, 32 bits). The upkeep refreshes a token once `expiresAt - now` is at
+ * most `windowMs - refreshOffset(userId, windowMs)`, so due points spread evenly over `windowMs / 2` while every
+ * token still has at least half the window left for retries. The same id always gets the same offset, so
+ * the spread survives refreshes: a refreshed token is due again 60 days later at the same point of its window.
+ */
+export function refreshOffset(userId: string, windowMs: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  return Math.floor(((hash >>> 0) / 2 ** 32) * (windowMs / 2));
+}
+
+/** Options of one upkeep run ({@link ThreadsAuth.refreshDue}); every one is optional. */
+export interface UpkeepOptions {
+  /** Refreshes in flight at once, 1–256. Default 12. */
+  readonly concurrency?: number;
+  /** Tokens read from the store per page, 1–10 000. Default 500. */
+  readonly pageSize?: number;
+  /** @deprecated Use `pageSize`; accepted as its alias. */
+  readonly limit?: number;
+  /** Stops the run: no refresh starts after it fires; the ones in flight finish and are counted. */
+  readonly signal?: AbortSignal;
+  /** Called with the running counts after each page is read and at each rate-limit pause. */
+  readonly onProgress?: (progress: UpkeepProgress) => void;
+  /** How many failures {@link UpkeepReport.failures} keeps (the first ones), 0–10 000. Default 100. */
+  readonly maxFailures?: number;
+  /**
+   * A token whose refresh fails transiently (Meta unavailable or timing out, the store failing) is tried
+   * again later in the same run, without holding a slot meanwhile: at most `attempts` times in all (1–10,
+   * default 3), waiting `delayMs` (default 30 000) and doubling after each failure.
+   */
+  readonly retry?: { readonly attempts?: number; readonly delayMs?: number };
+  /**
+   * A rate-limit answer (Meta codes 4, 17, 32, 613, or HTTP 429) pauses the whole run: for as long as Meta
+   * says (`Retry-After`, `X-Business-Use-Case-Usage`), else `delayMs` (default 60 000) doubling per
+   * consecutive pause up to 15 minutes. After `maxPauses` (default 6) pauses without a refresh in between,
+   * the run ends with `ended: 'rate_limited'`.
+   */
+  readonly rateLimit?: { readonly delayMs?: number; readonly maxPauses?: number };
+}
+
+/** The counts of a run so far. */
+export interface UpkeepProgress {
+  /** Tokens the store listed in the due range. */
+  readonly listed: number;
+  /** Tokens refreshed and persisted by this run. */
+  readonly refreshed: number;
+  /** Tokens Meta refused for good (code 190/102): forgotten, and `onTokenRevoked` was called. */
+  readonly revoked: number;
+  /** Tokens that could not be refreshed (after their retries); their still-valid token is kept. */
+  readonly failed: number;
+  /** Tokens another worker held the lock on, had already refreshed, or deleted: nothing to do here. */
+  readonly skipped: number;
+  /** Tokens in the window whose own refresh point ({@link refreshOffset}) has not come yet. */
+  readonly notDue: number;
+  /** Retries scheduled after transient failures. */
+  readonly retries: number;
+  /** Rate-limit pauses. */
+  readonly pauses: number;
+  /** While paused for a rate limit: when the run resumes (ms since the epoch). */
+  readonly pausedUntil?: number;
+}
+
+/** One token the run could not refresh. */
+export interface UpkeepFailure {
+  readonly userId: string;
+  /** The last error; its message never carries a token. */
+  readonly error: ThreadsAuthError | Error;
+  /** How many times this run tried it. */
+  readonly attempts: number;
+}
+
+/** What a run resolves: counts, the first failures, and why it ended. */
+export interface UpkeepReport extends UpkeepProgress {
+  /** The first `maxFailures` failures. `failed` counts them all. */
+  readonly failures: readonly UpkeepFailure[];
+  /** `done` when every listed token was handled, `aborted` by the signal, `rate_limited` after `maxPauses`. */
+  readonly ended: 'done' | 'aborted' | 'rate_limited';
+  /** Wall time of the run on the instance's clock, in ms. */
+  readonly durationMs: number;
+}
+
+/** @deprecated The old name of {@link UpkeepReport}, which `refreshDue` now resolves. */
+export type RefreshDueResult = UpkeepReport;
+
+/** Options of {@link ThreadsAuth.startUpkeep}: a run's options, plus how often. */
+export interface StartUpkeepOptions extends Omit<UpkeepOptions, 'signal'> {
+  /** Milliseconds from the end of one run to the start of the next, 1 000 – 2 147 483 647. Example: `15 * 60_000`. */
+  readonly every: number;
+  /** Stops the runner, as {@link UpkeepRunner.stop} does. */
+  readonly signal?: AbortSignal;
+  /** Called with each run's report. A run that rejects (the store is down) goes to `onError` instead. */
+  readonly onReport?: (report: UpkeepReport) => void;
+}
+
+/** A running {@link ThreadsAuth.startUpkeep}. */
+export interface UpkeepRunner {
+  /** Stops: no refresh starts any more; resolves once the refreshes in flight have finished. */
+  stop(): Promise<void>;
+  /** The report of the last run that ended, if any. */
+  readonly lastReport: UpkeepReport | undefined;
+}
+
+/** How the upkeep waits; injected by tests. `sleep` resolves after `ms`, or early when `signal` aborts. */
+export interface UpkeepTimers {
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The upkeep of one instance. */
+export interface Upkeep {
+  run(options?: UpkeepOptions): Promise<UpkeepReport>;
+  start(options: StartUpkeepOptions): UpkeepRunner;
+}
+
+const REAL_TIMERS: UpkeepTimers = {
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+const MAX_PAUSE_MS = 15 * 60_000;
+/** Failures worth another try in the same run: Meta or the network failing, not Meta refusing. */
+const TRANSIENT = new Set(['upstream_unavailable', 'upstream_timeout', 'upstream_error', 'invalid_upstream_response', 'store_unavailable']);
+
+function integer(option: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ThreadsAuthOptionError(option, `must be an integer from ${min} to ${max} (got ${String(value)}).`);
+  }
+  return value;
+}
+
+function resolveRun(options: UpkeepOptions) {
+  const retry = options.retry ?? {};
+  const rateLimit = options.rateLimit ?? {};
+  return {
+    concurrency: integer('concurrency', options.concurrency, 12, 1, 256),
+    pageSize: integer('pageSize', options.pageSize ?? options.limit, 500, 1, 10_000),
+    maxFailures: integer('maxFailures', options.maxFailures, 100, 0, 10_000),
+    attempts: integer('retry.attempts', retry.attempts, 3, 1, 10),
+    retryDelayMs: integer('retry.delayMs', retry.delayMs, 30_000, 0, 3_600_000),
+    pauseMs: integer('rateLimit.delayMs', rateLimit.delayMs, 60_000, 1, 3_600_000),
+    maxPauses: integer('rateLimit.maxPauses', rateLimit.maxPauses, 6, 1, 1_000),
+  };
+}
+
+type Position = { readonly expiresAt: number; readonly userId: string };
+/** The listing order of `TokenStore.listDue`: `expiresAt`, then `userId` by UTF-16 code unit. */
+const compare = (a: Position, b: Position) => a.expiresAt - b.expiresAt || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+
+interface Pending {
+  readonly stored: StoredToken;
+  readonly attempt: number;
+  readonly retryAt: number;
+}
+
+/** Builds the upkeep over the lifecycle (which refreshes one token) and the codec (which opens stored records). */
+export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle: Lifecycle, timers: UpkeepTimers = REAL_TIMERS): Upkeep {
+  const { now, opts } = ctx;
+
+  async function run(options: UpkeepOptions = {}): Promise<UpkeepReport> {
+    const store = ctx.requireStore('refreshDue');
+    const o = resolveRun(options);
+    const { signal } = options;
+    const startedAt = now();
+    const counts = { listed: 0, refreshed: 0, revoked: 0, failed: 0, skipped: 0, notDue: 0, retries: 0, pauses: 0 };
+    const failures: UpkeepFailure[] = [];
+    const retries: Pending[] = [];
+    const inFlight = new Set<Promise<void>>();
+    let pausedUntil = 0;
+    let consecutivePauses = 0;
+    let rateLimited = false;
+    // One window for the whole run: a token that comes due while it runs is the next run's.
+    const query = { issuedBefore: startedAt - MIN_REFRESH_AGE_MS, expiresBefore: startedAt + opts.refreshWindow, expiresAfter: startedAt };
+    let cursor: Position | undefined;
+    let page: StoredToken[] = [];
+    let next = 0;
+    let exhausted = false;
+
+    const progress = (): UpkeepProgress => ({ ...counts, ...(pausedUntil > now() ? { pausedUntil } : {}) });
+    const tell = () => {
+      if (options.onProgress === undefined) return;
+      try {
+        options.onProgress(progress());
+      } catch (error) {
+        ctx.report(error);
+      }
+    };
+
+    async function readPage(): Promise<StoredToken[]> {
+      for (let limit = o.pageSize; ; limit *= 2) {
+        const rows = await store.listDue({ ...query, limit, ...(cursor === undefined ? {} : { after: cursor }) });
+        // A store written before the cursor existed ignores `after`: skip what was read, and read further.
+        const fresh = cursor === undefined ? rows : rows.filter((row) => compare(row, cursor!) > 0);
+        if (fresh.length > 0 || rows.length < limit) {
+          if (fresh.length > 0) cursor = { expiresAt: fresh.at(-1)!.expiresAt, userId: fresh.at(-1)!.userId };
+          return fresh;
+        }
+      }
+    }
+
+    function fail(p: Pending, error: ThreadsAuthError | Error) {
+      counts.failed++;
+      if (failures.length < o.maxFailures) failures.push(Object.freeze({ userId: p.stored.userId, error, attempts: p.attempt }));
+    }
+
+    function retryOrFail(p: Pending, error: ThreadsAuthError | Error) {
+      const transient = !isThreadsAuthError(error) || TRANSIENT.has(error.code);
+      if (!transient || p.attempt >= o.attempts) return fail(p, error);
+      counts.retries++;
+      retries.push({ stored: p.stored, attempt: p.attempt + 1, retryAt: now() + o.retryDelayMs * 2 ** (p.attempt - 1) });
+    }
+
+    function pause(error: ThreadsAuthError, p: Pending) {
+      const asked = error.meta?.retryAfterMs;
+      // The refreshes in flight when the limit hit fail alike: one pause for all of them.
+      if (pausedUntil <= now() || asked !== undefined) {
+        consecutivePauses++;
+        if (consecutivePauses > o.maxPauses) rateLimited = true;
+        else {
+          pausedUntil = Math.max(pausedUntil, now() + (asked ?? Math.min(o.pauseMs * 2 ** (consecutivePauses - 1), MAX_PAUSE_MS)));
+          counts.pauses++;
+          tell();
+        }
+      }
+      // Not the token's fault: it goes again after the pause, without spending an attempt.
+      retries.push({ ...p, retryAt: pausedUntil });
+    }
+
+    async function refreshOne(p: Pending): Promise<void> {
+      const current = sessions.open(p.stored);
+      if (current === undefined) return fail(p, new Error('the stored token could not be unsealed (was `secret` rotated without keeping the old one?)'));
+      if (!lifecycle.isDue(current.record, now(), true)) {
+        counts.notDue++;
+        return;
+      }
+      let result: Awaited<ReturnType<Lifecycle['refresh']>>;
+      try {
+        result = await lifecycle.refresh(current, { fresh: true });
+      } catch (error) {
+        return retryOrFail(p, error instanceof Error ? error : new Error(String(error)));
+      }
+      switch (result.status) {
+        case 'refreshed':
+          counts.refreshed++;
+          consecutivePauses = 0;
+          return;
+        case 'revoked':
+          // Without an error the record was gone under the lock: deleted since it was listed.
+          if (result.error === undefined) counts.skipped++;
+          else counts.revoked++;
+          return;
+        case 'current':
+        case 'locked':
+          counts.skipped++;
+          return;
+        case 'kept': {
+          const error = result.error ?? new Error('the refresh was backed off');
+          if (isThreadsAuthError(error) && error.meta !== undefined && isRateLimitMetaError(error.meta)) return pause(error, p);
+          return retryOrFail(p, error);
+        }
+      }
+    }
+
+    function launch(p: Pending) {
+      const task = refreshOne(p)
+        .catch((error: unknown) => ctx.report(error))
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+
+    /** The retry that is due soonest, removed from the queue when it is due now. */
+    function dueRetry(): Pending | undefined {
+      let soonest = -1;
+      for (let i = 0; i < retries.length; i++) if (soonest < 0 || retries[i]!.retryAt < retries[soonest]!.retryAt) soonest = i;
+      if (soonest < 0 || retries[soonest]!.retryAt > now()) return undefined;
+      return retries.splice(soonest, 1)[0];
+    }
+
+    try {
+      while (!signal?.aborted && !rateLimited) {
+        if (inFlight.size >= o.concurrency) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        if (pausedUntil > now()) {
+          await timers.sleep(pausedUntil - now(), signal);
+          continue;
+        }
+        let task = dueRetry();
+        if (task === undefined && !exhausted) {
+          if (next >= page.length) {
+            page = await readPage();
+            next = 0;
+            counts.listed += page.length;
+            exhausted = page.length === 0;
+            tell();
+            continue;
+          }
+          task = { stored: page[next++]!, attempt: 1, retryAt: 0 };
+        }
+        if (task !== undefined) {
+          launch(task);
+          continue;
+        }
+        if (inFlight.size > 0) await Promise.race(inFlight);
+        else if (retries.length > 0) await timers.sleep(Math.max(0, Math.min(...retries.map((r) => r.retryAt)) - now()), signal);
+        else break;
+      }
+    } finally {
+      // A refresh Meta has answered must be persisted: let the ones in flight finish, even on abort or error.
+      await Promise.allSettled(inFlight);
+    }
+    // Tokens left waiting for a retry when the run stopped were not refreshed: they count as failed.
+    for (const p of retries) fail(p, new Error(rateLimited ? 'not retried: the run ended on rate limits' : 'not retried: the run was stopped'));
+    return Object.freeze({
+      ...counts,
+      failures: Object.freeze(failures),
+      ended: rateLimited ? 'rate_limited' : signal?.aborted ? 'aborted' : 'done',
+      durationMs: now() - startedAt,
+    });
+  }
+
+  function start(options: StartUpkeepOptions): UpkeepRunner {
+    ctx.requireStore('startUpkeep');
+    if (options?.every === undefined) throw new ThreadsAuthOptionError('every', 'is required: the ms between runs, e.g. startUpkeep({ every: 15 * 60_000 }).');
+    const every = integer('every', options.every, 0, 1_000, 2_147_483_647);
+    const { every: _, onReport, signal: outer, ...runOptions } = options;
+    resolveRun(runOptions);
+    const controller = new AbortController();
+    if (outer?.aborted) controller.abort();
+    outer?.addEventListener('abort', () => controller.abort(), { once: true });
+    let lastReport: UpkeepReport | undefined;
+    const loop = (async () => {
+      while (!controller.signal.aborted) {
+        try {
+          lastReport = await run({ ...runOptions, signal: controller.signal });
+          if (onReport !== undefined) {
+            const report = lastReport;
+            await ctx.runHook(() => onReport(report));
+          }
+        } catch (error) {
+          ctx.report(error);
+        }
+        await timers.sleep(every, controller.signal);
+      }
+    })();
+    return {
+      stop: async () => {
+        controller.abort();
+        await loop;
+      },
+      get lastReport() {
+        return lastReport;
+      },
+    };
+  }
+
+  return { run, start };
+}
