@@ -4,26 +4,10 @@ import { createContext } from '../src/context.js';
 import { createLifecycle } from '../src/lifecycle.js';
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
-import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, refreshOffset, type TokenStore } from '../src/index.js';
+import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, refreshOffset } from '../src/index.js';
 import { LONG, REFRESHED, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
-import { DAY, cookieHeader, logIn, page, settle, setup } from './setup.js';
+import { DAY, cookieHeader, logIn, page, settle, setup, withoutPeeks } from './setup.js';
 
-/** A store that forwards to `store` (without its synchronous peeks), with some methods replaced. */
-function delegate(store: MemoryTokenStore, overrides: Partial<TokenStore>): TokenStore {
-  return {
-    get: (u) => store.get(u),
-    set: (t) => store.set(t),
-    delete: (u) => store.delete(u),
-    listDue: (q) => store.listDue(q),
-    acquireLock: (k, t) => store.acquireLock(k, t),
-    consumeOnce: (k, t) => store.consumeOnce(k, t),
-    setSession: (x) => store.setSession(x),
-    getSession: (id) => store.getSession(id),
-    deleteSession: (id) => store.deleteSession(id),
-    deleteSessions: (u) => store.deleteSessions(u),
-    ...overrides,
-  };
-}
 
 
 describe('refresh', () => {
@@ -199,7 +183,7 @@ describe('with a store', () => {
     const store = new MemoryTokenStore();
     const { auth } = setup({ store });
     const { session } = await logIn(auth);
-    const broken = delegate(store, { get: () => Promise.reject(new Error('store down')) });
+    const broken = withoutPeeks(store, { get: () => Promise.reject(new Error('store down')) });
     const onError = vi.fn();
     const other = setup({ store: broken, onError });
     const outcome = await other.auth.handle({ method: 'GET', url: '/', headers: { cookie: session! } });
@@ -210,7 +194,7 @@ describe('with a store', () => {
     const store = new MemoryTokenStore();
     const { auth } = setup({ store });
     const { session } = await logIn(auth);
-    const hung = delegate(store, { get: () => new Promise<never>(() => {}) });
+    const hung = withoutPeeks(store, { get: () => new Promise<never>(() => {}) });
     const other = setup({ store: hung, storeTimeoutMs: 100 });
     const started = Date.now();
     expect(await page(other.auth, session)).toMatchObject({ type: 'error', status: 503, error: { code: 'store_unavailable', message: expect.stringContaining('within 100 ms') } });
@@ -221,7 +205,7 @@ describe('with a store', () => {
     const store = new MemoryTokenStore();
     const onError = vi.fn();
     let down = false;
-    const flaky = delegate(store, { set: (token) => (down ? Promise.reject(new Error('store cut')) : store.set(token)) });
+    const flaky = withoutPeeks(store, { set: (token) => (down ? Promise.reject(new Error('store cut')) : store.set(token)) });
     const { auth, advance, fake } = setup({ store: flaky, onError });
     const { session } = await logIn(auth);
     advance(55 * DAY);

@@ -1,9 +1,9 @@
 /** The router: one dispatch, synchronous until I/O is needed, every route and method. */
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore, type PassOutcome, type TokenStore } from '../src/index.js';
+import { MemoryTokenStore, type PassOutcome } from '../src/index.js';
 import { LONG, USER_ID } from './recording-fetch.js';
 import { ROUTES, type Route } from '../src/router.js';
-import { DAY, isPromise, logIn, setup } from './setup.js';
+import { DAY, isPromise, logIn, setup, withoutPeeks } from './setup.js';
 
 describe('dispatch: one entry point, synchronous until I/O is needed', () => {
   it('answers app requests whose session is in memory and not due synchronously, exactly as handle does', async () => {
@@ -61,19 +61,6 @@ describe('dispatch: one entry point, synchronous until I/O is needed', () => {
   });
 });
 
-/** `store` without its synchronous peeks: every read is I/O. */
-function withoutPeeks(store: MemoryTokenStore): TokenStore {
-  return {
-    get: (u) => store.get(u),
-    set: (t) => store.set(t),
-    delete: (u) => store.delete(u),
-    listDue: (q) => store.listDue(q),
-    setSession: (x) => store.setSession(x),
-    getSession: (id) => store.getSession(id),
-    deleteSession: (id) => store.deleteSession(id),
-    deleteSessions: (u) => store.deleteSessions(u),
-  };
-}
 
 describe('routes and methods', () => {
   const routes = Object.keys(ROUTES) as Route[];

@@ -1,11 +1,11 @@
 /** The session codec: what a cookie carries, without refreshing. */
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../src/context.js';
-import { MemoryTokenStore, type ThreadsAuthOptions, type TokenStore } from '../src/index.js';
+import { MemoryTokenStore, type ThreadsAuthOptions } from '../src/index.js';
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
 import { USER_ID, recordingFetch, threadsRoutes } from './recording-fetch.js';
-import { DAY, SESSION_SECRET, cookieHeader, isPromise, logIn, page, settle, setup } from './setup.js';
+import { DAY, SESSION_SECRET, cookieHeader, isPromise, logIn, page, settle, setup, withoutPeeks } from './setup.js';
 
 describe('the session on every request', () => {
   it('passes anonymously without a cookie, and clears a tampered one', async () => {
@@ -78,17 +78,7 @@ describe('the codec, unit by unit', () => {
     await store.set(c.codec.toStored(record));
     const value = (await c.codec.start(record, at)).value;
     expect(c.codec.resolve(value, at)).toMatchObject({ session: { token: { accessToken: record.accessToken } } });
-    const withoutPeeks: TokenStore = {
-      get: (u) => store.get(u),
-      set: (t) => store.set(t),
-      delete: (u) => store.delete(u),
-      listDue: (q) => store.listDue(q),
-      setSession: (x) => store.setSession(x),
-      getSession: (id) => store.getSession(id),
-      deleteSession: (id) => store.deleteSession(id),
-      deleteSessions: (u) => store.deleteSessions(u),
-    };
-    const d = codec({ store: withoutPeeks });
+    const d = codec({ store: withoutPeeks(store) });
     const pending = d.codec.resolve(value, at);
     expect(isPromise(pending)).toBe(true);
     expect(await pending).toMatchObject({ session: { token: { userId: USER_ID } } });

@@ -1,5 +1,5 @@
 /** What the per-part tests share: an instance on a recording fetch and an injected clock, and a full sign-in. */
-import { createThreadsAuth, type Outcome, type PassOutcome, type ThreadsAuthOptions } from '../src/index.js';
+import { type MemoryTokenStore, type TokenStore, createThreadsAuth, type Outcome, type PassOutcome, type ThreadsAuthOptions } from '../src/index.js';
 import { recordingFetch, threadsRoutes } from './recording-fetch.js';
 
 export const DAY = 86_400_000;
@@ -62,4 +62,21 @@ export const isPromise = (value: unknown): boolean => typeof (value as { then?: 
  */
 export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+/** A store that forwards to `store` without its synchronous peeks (every read is I/O), with some methods replaced. */
+export function withoutPeeks(store: MemoryTokenStore, overrides: Partial<TokenStore> = {}): TokenStore {
+  return {
+    get: (u) => store.get(u),
+    set: (t) => store.set(t),
+    delete: (u) => store.delete(u),
+    listDue: (q) => store.listDue(q),
+    acquireLock: (k, t) => store.acquireLock(k, t),
+    consumeOnce: (k, t) => store.consumeOnce(k, t),
+    setSession: (x) => store.setSession(x),
+    getSession: (id) => store.getSession(id),
+    deleteSession: (id) => store.deleteSession(id),
+    deleteSessions: (u) => store.deleteSessions(u),
+    ...overrides,
+  };
 }
