@@ -345,12 +345,20 @@ export class PostgresTokenStore implements TokenStore {
     const work = (async () => {
       if (ready) await this.#tablesExist();
       if (abandoned) throw ABANDONED;
-      const { client, release } = await checkout(this.#pool);
-      if (abandoned) {
-        release();
-        throw ABANDONED;
+      // A pooled connection the server dropped while idle (a restart) fails its next statement before the server
+      // sees it; the pool has discarded it by then, so one more try on a fresh connection is the call's real answer.
+      for (let attempt = 1; ; attempt++) {
+        const { client, release } = await checkout(this.#pool);
+        if (abandoned) {
+          release();
+          throw ABANDONED;
+        }
+        try {
+          return await queryOn<R>(client, release, timedQuery(text, values, timeoutMs));
+        } catch (error) {
+          if (attempt >= 2 || abandoned || !isDroppedConnection(error)) throw error;
+        }
       }
-      return queryOn<R>(client, release, timedQuery(text, values, timeoutMs));
     })();
     return withDeadline(operation, timeoutMs, work, () => {
       abandoned = true;
@@ -475,6 +483,13 @@ async function queryOn<R extends pg.QueryResultRow>(
     client.off('error', onError);
     release(broken);
   }
+}
+
+/** True for the error of a connection the server (or the network) closed, as opposed to an error the server sent. */
+function isDroppedConnection(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError || !(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return /Connection terminated/.test(error.message) || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function isPool(value: unknown): value is pg.Pool {
