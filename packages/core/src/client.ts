@@ -7,8 +7,9 @@
  * @module
  */
 import type * as Oidc from 'openid-client';
+import { resolveClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { ThreadsAuthError } from './errors.js';
-import { resolveClientOptions, type ResolvedClientOptions, type ThreadsClientOptions } from './options.js';
+import type { ThreadsClientOptions } from './options.js';
 import { ENDPOINTS } from './threads.js';
 import { callThreads, type UpstreamConfig } from './upstream.js';
 

@@ -9,17 +9,13 @@ export type { AdoptedToken, AdoptToken, AdoptTokenInput } from './adopt.js';
 export { buildAuthorizationUrl, pkceChallenge, type AuthorizationRequest } from './authorize.js';
 export { createThreadsClient, type ThreadsClient } from './client.js';
 export type { SetCookie } from './cookies.js';
+export { ERROR_TABLE, THREADS_AUTH_ERROR_CODES, type ErrorTableEntry, type ThreadsAuthErrorCode, type ThreadsAuthFault } from './error-codes.js';
 export {
-  ERROR_TABLE,
-  THREADS_AUTH_ERROR_CODES,
   ThreadsAuthError,
   ThreadsAuthOptionError,
   isThreadsAuthError,
-  type ErrorTableEntry,
   type MetaErrorDetails,
   type OptionProblem,
-  type ThreadsAuthFault,
-  type ThreadsAuthErrorCode,
   type ThreadsAuthErrorOptions,
   type ThreadsStep,
 } from './errors.js';
@@ -40,7 +36,8 @@ export { refreshLongLivedToken } from './refresh.js';
 export type { ThreadsAuthRequest } from './router.js';
 export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
 export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredSession, type StoredToken, type TokenStore } from './store.js';
-export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, RATE_LIMIT_CODES, THREADS_SCOPES, isRateLimitMetaError, redactUrl } from './threads.js';
+export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, THREADS_SCOPES, redactUrl } from './threads.js';
+export { RATE_LIMIT_CODES, isRateLimitMetaError } from './threads-errors.js';
 export type { ThreadsToken } from './token.js';
 export {
   refreshOffset,

@@ -1,6 +1,7 @@
 import { internals, type ThreadsClient } from './client.js';
 import { ThreadsAuthError, type MetaErrorDetails } from './errors.js';
-import { ENDPOINTS, endpointUrl, parseMetaError } from './threads.js';
+import { ENDPOINTS, endpointUrl } from './threads.js';
+import { parseMetaError } from './threads-errors.js';
 import { callThreads } from './upstream.js';
 
 /** What Threads' `debug_token` says about a token. */

@@ -1,12 +1,15 @@
 /**
- * The options every adapter accepts, validated once at startup.
+ * The options every adapter accepts, validated once at startup: {@link ThreadsAuthOptions} and
+ * `resolveOptions`, which composes the checks (`option-checks.ts`) and the protocol options
+ * (`client-options.ts`) into `ResolvedOptions`.
  *
  * @module
  */
+import { collectClientOptions, type ResolvedClientOptions } from './client-options.js';
 import { randomBytes as nodeRandomBytes } from './crypto.js';
-import { ThreadsAuthOptionError, type OptionProblem, type ThreadsAuthError } from './errors.js';
+import type { ThreadsAuthError } from './errors.js';
+import { OPTION_KEYS, Problems, asRecord, atLeast, checkKeys, optionalFunction, positiveInteger, redirectTarget, resolveLogger } from './option-checks.js';
 import type { TokenStore } from './store.js';
-import { BASIC_SCOPE, DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, OUTDATED_AUTHORIZATION_HOSTS, THREADS_SCOPES } from './threads.js';
 import type { ThreadsToken } from './token.js';
 import type { FetchLike } from './upstream.js';
 
@@ -134,95 +137,11 @@ export interface ErrorPageContext {
   readonly loginUrl: string;
 }
 
-/**
- * Every option name, so that a misspelt key is refused with a did-you-mean. Typed against
- * {@link ThreadsAuthOptions}: an option added there without a line here does not compile.
- */
-const OPTION_KEYS: Readonly<Record<keyof ThreadsAuthOptions, true>> = {
-  clientId: true,
-  clientSecret: true,
-  redirectUri: true,
-  secret: true,
-  scopes: true,
-  unlistedScopes: true,
-  basePath: true,
-  authorizationUrl: true,
-  graphUrl: true,
-  timeoutMs: true,
-  successRedirect: true,
-  failureRedirect: true,
-  pkce: true,
-  store: true,
-  refreshWindow: true,
-  sessionMaxAge: true,
-  storeTimeoutMs: true,
-  bodyTimeoutMs: true,
-  now: true,
-  fetch: true,
-  randomBytes: true,
-  retry: true,
-  onLogin: true,
-  onTokenRefreshed: true,
-  onTokenRevoked: true,
-  onError: true,
-  logger: true,
-  renderError: true,
-};
-
-/** Names people reach for that are another option here (from other OAuth libraries and Meta's own wording). */
-const OPTION_ALIASES: Readonly<Record<string, keyof ThreadsAuthOptions>> = {
-  scope: 'scopes',
-  permissions: 'scopes',
-  sessionSecret: 'secret',
-  cookieSecret: 'secret',
-  secrets: 'secret',
-  appId: 'clientId',
-  threadsAppId: 'clientId',
-  client_id: 'clientId',
-  appSecret: 'clientSecret',
-  threadsAppSecret: 'clientSecret',
-  client_secret: 'clientSecret',
-  callbackUrl: 'redirectUri',
-  callbackURL: 'redirectUri',
-  redirectUrl: 'redirectUri',
-  redirect_uri: 'redirectUri',
-  timeout: 'timeoutMs',
-};
-
 /** The options that the protocol steps need: what `createThreadsClient` takes. */
 export type ThreadsClientOptions = Pick<
   ThreadsAuthOptions,
   'clientId' | 'clientSecret' | 'redirectUri' | 'scopes' | 'unlistedScopes' | 'authorizationUrl' | 'graphUrl' | 'timeoutMs' | 'fetch' | 'retry' | 'pkce'
 >;
-
-const CLIENT_OPTION_KEYS: Readonly<Record<keyof ThreadsClientOptions, true>> = {
-  clientId: true,
-  clientSecret: true,
-  redirectUri: true,
-  scopes: true,
-  unlistedScopes: true,
-  authorizationUrl: true,
-  graphUrl: true,
-  timeoutMs: true,
-  fetch: true,
-  retry: true,
-  pkce: true,
-};
-
-/** {@link ThreadsClientOptions} after validation and defaults. */
-export interface ResolvedClientOptions {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly redirectUri: URL;
-  readonly scopes: readonly string[];
-  readonly authorizationUrl: URL;
-  readonly graphUrl: string;
-  readonly timeoutMs: number;
-  readonly pkce: boolean;
-  readonly fetch: FetchLike;
-  readonly attempts: number;
-  readonly retryDelayMs: number;
-}
 
 /** Options after validation and defaults. */
 export interface ResolvedOptions extends ResolvedClientOptions {
@@ -247,225 +166,6 @@ export interface ResolvedOptions extends ResolvedClientOptions {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
-
-/** The default logger: one line on stderr. */
-const CONSOLE_LOGGER: ThreadsAuthLogger = { error: (line) => console.error(line) };
-
-/**
- * Collects every problem of one options object, so that all of them are reported in one error. Each check
- * records its problem and returns a stand-in, and validation goes on.
- */
-class Problems {
-  readonly list: OptionProblem[] = [];
-
-  add(option: string, message: string): undefined {
-    this.list.push({ option, message });
-    return undefined;
-  }
-
-  /** @throws {ThreadsAuthOptionError} with every problem, when there is any. */
-  throwIfAny(): void {
-    if (this.list.length > 0) throw new ThreadsAuthOptionError(this.list);
-  }
-}
-
-/** Edit distance, for did-you-mean; small inputs only. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest of `candidates` to `name` (case-insensitive, at most a third of its length away), if any. */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = distance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function checkKeys(raw: Record<string, unknown>, known: Readonly<Record<string, true>>, problems: Problems, prefix = ''): void {
-  const names = Object.keys(known);
-  for (const key of Object.keys(raw)) {
-    if (Object.hasOwn(known, key) || raw[key] === undefined) continue;
-    const alias = prefix === '' ? OPTION_ALIASES[key] : undefined;
-    const suggestion = alias !== undefined && Object.hasOwn(known, alias) ? alias : closest(key, names);
-    problems.add(
-      `${prefix}${key}`,
-      suggestion === undefined ? `is not an option of threads-auth; the options are: ${names.join(', ')}.` : `is not an option of threads-auth; did you mean "${prefix}${suggestion}"?`,
-    );
-  }
-}
-
-function requireString(raw: Record<string, unknown>, name: string, hint: string, problems: Problems): string | undefined {
-  const value = raw[name];
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    return problems.add(name, 'must be a string, not a number: quote it (a Threads id above 2^53 loses digits as a number; process.env values are strings already).');
-  }
-  if (typeof value !== 'string' || value.trim() === '') return problems.add(name, `is required: ${hint}`);
-  if (value !== value.trim()) return problems.add(name, 'has leading or trailing whitespace; check how it is loaded.');
-  return value;
-}
-
-function httpUrl(name: string, value: unknown, problems: Problems): URL | undefined {
-  if (typeof value !== 'string') return problems.add(name, `must be an absolute http(s) URL string; got ${typeof value}.`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return problems.add(name, `must be an absolute http(s) URL; got "${value}".`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return problems.add(name, `must be an http(s) URL; got "${value}".`);
-  if (url.hash !== '') return problems.add(name, 'must not contain a #fragment.');
-  return url;
-}
-
-/** Loopback hosts, where plain http is fine in development (browsers treat them as secure contexts). */
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-function redirectTarget(name: string, value: unknown, problems: Problems): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !(value.startsWith('/') || /^https?:\/\//.test(value)) || value.startsWith('//')) {
-    return problems.add(name, 'must be a path starting with "/" or an absolute http(s) URL.');
-  }
-  return value;
-}
-
-function positiveInteger(name: string, value: unknown, fallback: number, max: number, problems: Problems): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
-    problems.add(name, `must be a positive integer of at most ${max}; got ${String(value)}.`);
-    return fallback;
-  }
-  return value;
-}
-
-function atLeast(name: string, value: number, min: number, problems: Problems): number {
-  // Sessions are renewed at most once a day, so a shorter lifetime could end an active session.
-  if (value < min) problems.add(name, `must be at least ${min} ms (2 days); got ${value}.`);
-  return value;
-}
-
-function optionalFunction<T>(name: string, value: unknown, problems: Problems): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') return problems.add(name, 'must be a function.');
-  return value as T;
-}
-
-function asRecord(options: unknown): Record<string, unknown> {
-  if (typeof options !== 'object' || options === null) throw new ThreadsAuthOptionError('options', 'must be an object.');
-  return options as Record<string, unknown>;
-}
-
-function scopeList(name: string, value: unknown, problems: Problems): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((s) => typeof s !== 'string' || !/^[a-z_]+$/.test(s))) {
-    problems.add(name, 'must be an array of permission names such as ["threads_basic", "threads_content_publish"].');
-    return [];
-  }
-  return value as string[];
-}
-
-/** Validates the protocol options into `problems`; `undefined` when a required one is bad. */
-function collectClientOptions(raw: Record<string, unknown>, problems: Problems): ResolvedClientOptions | undefined {
-  const clientId = requireString(raw, 'clientId', 'your Threads App ID (App Dashboard → App settings → Basic → Threads App ID).', problems);
-  const clientSecret = requireString(raw, 'clientSecret', 'your Threads App secret (App Dashboard → App settings → Basic).', problems);
-  const redirectInput = requireString(raw, 'redirectUri', 'the callback URL registered in the App Dashboard, e.g. https://example.com/auth/threads/callback.', problems);
-  const redirectUri = redirectInput === undefined ? undefined : httpUrl('redirectUri', redirectInput, problems);
-  if (redirectUri?.protocol === 'http:' && !isLoopback(redirectUri.hostname)) {
-    problems.add(
-      'redirectUri',
-      `is plain http on "${redirectUri.hostname}", which is not loopback: the session cookies would go out without Secure. Use https (Meta requires it), or http://127.0.0.1:<port> / http://localhost:<port> in development.`,
-    );
-  }
-
-  const unlisted = scopeList('unlistedScopes', raw['unlistedScopes'], problems);
-  const requested = scopeList('scopes', raw['scopes'], problems);
-  const known: readonly string[] = THREADS_SCOPES;
-  for (const scope of requested) {
-    if (known.includes(scope) || unlisted.includes(scope)) continue;
-    const suggestion = closest(scope, known);
-    problems.add(
-      'scopes',
-      `has an unknown permission "${scope}"${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}. Known permissions: ${known.join(', ')}. For a permission Meta added after this release, list it in \`unlistedScopes\`.`,
-    );
-  }
-  const scopes = [...new Set([BASIC_SCOPE, ...requested, ...unlisted])];
-
-  const authorizationUrl = httpUrl('authorizationUrl', raw['authorizationUrl'] ?? DEFAULT_AUTHORIZATION_URL, problems);
-  if (authorizationUrl !== undefined && OUTDATED_AUTHORIZATION_HOSTS.has(authorizationUrl.hostname)) {
-    problems.add(
-      'authorizationUrl',
-      `is on ${authorizationUrl.hostname}, which answers 301 to threads.com and for some users drops the OAuth parameters on the way (they land on the Threads home page). Use "${DEFAULT_AUTHORIZATION_URL}" (the default): leave the option out.`,
-    );
-  }
-  const graph = httpUrl('graphUrl', raw['graphUrl'] ?? DEFAULT_GRAPH_URL, problems);
-  if (graph !== undefined && (graph.pathname !== '/' || graph.search !== '')) {
-    problems.add('graphUrl', `must be an origin without a path or version, e.g. "${DEFAULT_GRAPH_URL}".`);
-  }
-
-  const retryInput = raw['retry'] ?? {};
-  const retry = typeof retryInput === 'object' && retryInput !== null ? (retryInput as Record<string, unknown>) : (problems.add('retry', 'must be an object such as { attempts: 3, delayMs: 200 }.') ?? {});
-  checkKeys(retry, { attempts: true, delayMs: true }, problems, 'retry.');
-  const fetchFn = optionalFunction<FetchLike>('fetch', raw['fetch'], problems) ?? globalThis.fetch;
-  if (typeof fetchFn !== 'function') problems.add('fetch', 'is required: this runtime has no global fetch.');
-
-  const pkce = raw['pkce'] ?? false;
-  if (typeof pkce !== 'boolean') problems.add('pkce', 'must be a boolean.');
-
-  const timeoutMs = positiveInteger('timeoutMs', raw['timeoutMs'], 10_000, 120_000, problems);
-  const attempts = positiveInteger('retry.attempts', retry['attempts'], 3, 3, problems);
-  const retryDelayMs = retry['delayMs'] === 0 ? 0 : positiveInteger('retry.delayMs', retry['delayMs'], 200, 10_000, problems);
-  if (clientId === undefined || clientSecret === undefined || redirectUri === undefined || authorizationUrl === undefined || graph === undefined) return undefined;
-  return {
-    clientId,
-    clientSecret,
-    redirectUri,
-    scopes: Object.freeze(scopes),
-    authorizationUrl,
-    graphUrl: graph.origin,
-    timeoutMs,
-    pkce: pkce === true,
-    fetch: fetchFn,
-    attempts,
-    retryDelayMs,
-  };
-}
-
-/** Validates the protocol options. @throws {ThreadsAuthOptionError} listing every bad option. */
-export function resolveClientOptions(options: ThreadsClientOptions): ResolvedClientOptions {
-  const raw = asRecord(options);
-  const problems = new Problems();
-  checkKeys(raw, CLIENT_OPTION_KEYS, problems);
-  const client = collectClientOptions(raw, problems);
-  problems.throwIfAny();
-  return client!;
-}
-
-function resolveLogger(value: unknown, problems: Problems): ThreadsAuthLogger | undefined {
-  if (value === undefined) return CONSOLE_LOGGER;
-  if (value === false) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as Record<string, unknown>)['error'] !== 'function') {
-    return problems.add('logger', 'must be an object with an error(line) method (console, pino, winston) or false to turn logging off.');
-  }
-  return value as ThreadsAuthLogger;
-}
 
 /**
  * Validates `options` and fills in defaults.

@@ -17,7 +17,8 @@ import type { Lifecycle } from './lifecycle.js';
 import { NO_COOKIES, redirect, type Outcome } from './outcome.js';
 import { sameSiteTarget } from './redirect.js';
 import type { SessionCodec } from './session.js';
-import { authorizationError, BASIC_SCOPE } from './threads.js';
+import { BASIC_SCOPE } from './threads.js';
+import { authorizationError } from './threads-errors.js';
 import { toThreadsToken, type TokenRecord } from './token.js';
 
 const STATE_TTL_MS = 10 * 60 * 1000;

@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { ThreadsAuthError, type ThreadsAuthErrorCode } from './errors.js';
-import { classifyMetaError, isRateLimitMetaError, isTransientMetaError, parseMetaError, parseThreadsJson, redactUrl, retryAfterMs, type ThreadsEndpoint } from './threads.js';
+import type { ThreadsAuthErrorCode } from './error-codes.js';
+import { ThreadsAuthError } from './errors.js';
+import { parseThreadsJson, redactUrl, type ThreadsEndpoint } from './threads.js';
+import { classifyMetaError, isRateLimitMetaError, isTransientMetaError, parseMetaError, retryAfterMs } from './threads-errors.js';
 
 /** The fetch function threads-auth calls Meta with (the global `fetch` by default). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { MetaErrorDetails, ThreadsAuthErrorCode, ThreadsStep } from '../src/errors.js';
-import { META_ERROR_MAPPINGS, classifyMetaError, isInvalidTokenMetaError, isRateLimitMetaError, isTransientMetaError, parseMetaError, parseThreadsJson, redactText, redactUrl } from '../src/threads.js';
+import type { ThreadsAuthErrorCode } from '../src/error-codes.js';
+import type { MetaErrorDetails, ThreadsStep } from '../src/errors.js';
+import { parseThreadsJson, redactText, redactUrl } from '../src/threads.js';
+import { META_ERROR_MAPPINGS, classifyMetaError, isInvalidTokenMetaError, isRateLimitMetaError, isTransientMetaError, parseMetaError } from '../src/threads-errors.js';
 
 describe('parseThreadsJson', () => {
   it('reads ids beyond 2^53 exactly, as strings', () => {

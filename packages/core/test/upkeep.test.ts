@@ -9,7 +9,7 @@ import { createLifecycle } from '../src/lifecycle.js';
 import { createPendingWrites } from '../src/pending-writes.js';
 import { resolveOptions, type ThreadsAuthOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
-import { retryAfterMs } from '../src/threads.js';
+import { retryAfterMs } from '../src/threads-errors.js';
 import { createUpkeep, refreshOffset, type UpkeepTimers } from '../src/upkeep.js';
 import { MemoryTokenStore, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
 import { json, recordingFetch, type RecordedCall } from './recording-fetch.js';
