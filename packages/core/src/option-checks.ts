@@ -143,7 +143,7 @@ export function checkKeys(raw: Record<string, unknown>, known: Readonly<Record<s
   }
 }
 
-/** A required, trimmed string; a number is refused (an id above 2^53 would lose digits). */
+/** A required string without surrounding whitespace; a number is refused (an id above 2^53 would lose digits). */
 export function requireString(raw: Record<string, unknown>, name: string, hint: string, problems: Problems): string | undefined {
   const value = raw[name];
   if (typeof value === 'number' || typeof value === 'bigint') {
