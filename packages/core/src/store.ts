@@ -36,6 +36,20 @@ export interface DueQuery {
    * change in between, however many records before the cursor keep matching.
    */
   readonly after?: { readonly expiresAt: number; readonly userId: string };
+  /**
+   * Claim what is listed, so concurrent upkeep workers split the fleet instead of walking the same tokens: the
+   * store leaves out every token that another `owner` claimed less than `ttlMs` ago, and claims the tokens it
+   * returns for `owner` for `ttlMs`, atomically. The owner's own claims do not exclude: a worker's next run lists
+   * again what its last one left due. A claim is a hint, not a lock: the refresh lock still makes each refresh
+   * happen once, so a store that ignores `claim` stays correct (its workers only skip more). A claiming store
+   * returns fewer than `limit` records only when no more unclaimed ones match, and `[]` only when none do.
+   */
+  readonly claim?: {
+    /** How long the claim holds, in ms. */
+    readonly ttlMs: number;
+    /** Who claims: one random id per threads-auth instance (an upkeep worker). */
+    readonly owner: string;
+  };
 }
 
 /**
@@ -123,6 +137,7 @@ export class MemoryTokenStore implements TokenStore {
   readonly #locks = new Map<string, { readonly until: number; readonly holder: symbol }>();
   readonly #used = new Map<string, number>();
   readonly #sessions = new Map<string, StoredSession>();
+  readonly #claims = new Map<string, { readonly until: number; readonly owner: string }>();
   readonly #now: () => number;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
@@ -160,7 +175,14 @@ export class MemoryTokenStore implements TokenStore {
         due.push(token);
       }
     }
-    return due.sort(compareDue).slice(0, query.limit);
+    due.sort(compareDue);
+    if (query.claim === undefined) return due.slice(0, query.limit);
+    const now = this.#now();
+    const { owner, ttlMs } = query.claim;
+    for (const [userId, claim] of this.#claims) if (claim.until <= now) this.#claims.delete(userId);
+    const claimed = due.filter((token) => (this.#claims.get(token.userId)?.owner ?? owner) === owner).slice(0, query.limit);
+    for (const token of claimed) this.#claims.set(token.userId, { until: now + ttlMs, owner });
+    return claimed;
   }
 
   async setSession(session: StoredSession): Promise<void> {

@@ -18,7 +18,8 @@ import type { AuthContext } from './context.js';
 import { ThreadsAuthOptionError, isThreadsAuthError, type ThreadsAuthError } from './errors.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { SessionCodec } from './session.js';
-import type { StoredToken } from './store.js';
+import type { DueQuery, StoredToken } from './store.js';
+import { base64url } from './crypto.js';
 import { MIN_REFRESH_AGE_MS, isRateLimitMetaError } from './threads.js';
 
 /**
@@ -151,6 +152,12 @@ const REAL_TIMERS: UpkeepTimers = {
 };
 
 const MAX_PAUSE_MS = 15 * 60_000;
+/**
+ * How long a listed page stays claimed ({@link DueQuery.claim}): other workers list past it meanwhile. A page
+ * takes seconds; the margin covers slow answers, retries and pauses. A worker that dies leaves its page to the
+ * next run after this.
+ */
+export const CLAIM_TTL_MS = 5 * 60_000;
 /** Failures worth another try in the same run: Meta or the network failing, not Meta refusing. */
 const TRANSIENT = new Set(['upstream_unavailable', 'upstream_timeout', 'upstream_error', 'invalid_upstream_response', 'store_unavailable']);
 
@@ -189,6 +196,8 @@ interface Pending {
 /** Builds the upkeep over the lifecycle (which refreshes one token) and the codec (which opens stored records). */
 export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle: Lifecycle, timers: UpkeepTimers = REAL_TIMERS): Upkeep {
   const { now, opts } = ctx;
+  /** This instance's name in the store's claims ({@link DueQuery.claim}). */
+  const owner = base64url(opts.randomBytes(12));
 
   async function run(options: UpkeepOptions = {}): Promise<UpkeepReport> {
     const store = ctx.requireStore('refreshDue');
@@ -203,7 +212,12 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
     let consecutivePauses = 0;
     let rateLimited = false;
     // One window for the whole run: a token that comes due while it runs is the next run's.
-    const query = { issuedBefore: startedAt - MIN_REFRESH_AGE_MS, expiresBefore: startedAt + opts.refreshWindow, expiresAfter: startedAt };
+    const query = {
+      issuedBefore: startedAt - MIN_REFRESH_AGE_MS,
+      expiresBefore: startedAt + opts.refreshWindow,
+      expiresAfter: startedAt,
+      claim: { ttlMs: CLAIM_TTL_MS, owner },
+    };
     let cursor: Position | undefined;
     let page: StoredToken[] = [];
     let next = 0;
