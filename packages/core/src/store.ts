@@ -97,6 +97,12 @@ export interface TokenStore {
    * order), starting after `query.after` when given. An index on `(expiresAt, userId)` serves it.
    */
   listDue(query: DueQuery): Promise<StoredToken[]>;
+  /**
+   * Ends every claim `owner` holds ({@link DueQuery.claim}): an upkeep run calls it when it ends, so the tokens
+   * it listed but left due are open to any worker at once instead of after the claim's ttl. Optional, like
+   * claims.
+   */
+  releaseClaims?(owner: string): Promise<void>;
   /** Creates or replaces (renews) a session record. */
   setSession?(session: StoredSession): Promise<void>;
   /** The session record with `id`, or `null` when there is none or it has expired. */
@@ -183,6 +189,10 @@ export class MemoryTokenStore implements TokenStore {
     const claimed = due.filter((token) => (this.#claims.get(token.userId)?.owner ?? owner) === owner).slice(0, query.limit);
     for (const token of claimed) this.#claims.set(token.userId, { until: now + ttlMs, owner });
     return claimed;
+  }
+
+  async releaseClaims(owner: string): Promise<void> {
+    for (const [userId, claim] of this.#claims) if (claim.owner === owner) this.#claims.delete(userId);
   }
 
   async setSession(session: StoredSession): Promise<void> {

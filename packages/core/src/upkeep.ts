@@ -356,6 +356,8 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
     } finally {
       // A refresh Meta has answered must be persisted: let the ones in flight finish, even on abort or error.
       await Promise.allSettled(inFlight);
+      // What this run listed is handled (or given up): open it to every worker now rather than at the claim's end.
+      if (store.releaseClaims !== undefined) await store.releaseClaims(owner).catch((error: unknown) => ctx.report(error));
     }
     // Tokens left waiting for a retry when the run stopped were not refreshed: they count as failed.
     for (const p of retries) fail(p, new Error(rateLimited ? 'not retried: the run ended on rate limits' : 'not retried: the run was stopped'));

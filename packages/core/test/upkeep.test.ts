@@ -335,13 +335,16 @@ describe('several workers on one store', () => {
     expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
     for (const r of reports) expect(r.refreshed + r.skipped + r.notDue).toBe(r.listed);
   });
-  it("a worker's next run lists again what its last run left due; another worker leaves it alone until the claim ends", async () => {
+  it('a run opens what it listed to every worker when it ends; a worker killed mid-run holds its page until the claim ends', async () => {
     const f = fleet(6, (userId) => (Number(userId) < 1003 ? metaError(10, 500) : undefined));
     await f.seeded;
     expect(await f.w.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 6, refreshed: 3, failed: 3 });
     const other = worker(f.fake, f.store, f.clock);
-    expect(await other.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 0, failed: 0 });
-    expect(await f.w.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 3, failed: 3 });
+    expect(await other.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 3, failed: 3 });
+    // A worker that listed a page and died: its claims were never released.
+    const due = { issuedBefore: f.clock.t, expiresBefore: f.clock.t + 30 * DAY, expiresAfter: f.clock.t, limit: 2 };
+    expect(await f.store.listDue({ ...due, claim: { ttlMs: CLAIM_TTL_MS, owner: 'killed' } })).toHaveLength(2);
+    expect(await other.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 1, failed: 1 });
     f.clock.t += CLAIM_TTL_MS;
     expect(await other.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 3, failed: 3 });
   });

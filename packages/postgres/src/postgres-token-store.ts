@@ -281,6 +281,11 @@ export class PostgresTokenStore implements TokenStore {
     return claimed;
   }
 
+  /** Ends the claims `owner` holds: deletes its `claim:` rows from the lock table. */
+  async releaseClaims(owner: string): Promise<void> {
+    await this.#query('releaseClaims()', `DELETE FROM ${this.tables.locks} WHERE holder = $1 AND lock_key LIKE 'claim:%'`, [String(owner)]);
+  }
+
   /** Creates the session record, or replaces (renews) the one with the same `id`: an upsert on `id`. */
   async setSession(session: StoredSession): Promise<void> {
     await this.#query(

@@ -24,7 +24,7 @@ import {
 } from './connection.js';
 import { compareDue, dueMember, dueRange, endOfExpiry, memberUserId } from './due-index.js';
 import { ReadCache } from './read-cache.js';
-import { CLAIM_DUE, DELETE_SESSION, DELETE_SESSIONS, DELETE_TOKEN, RELEASE_LOCK, SET_SESSION, SET_TOKEN } from './scripts.js';
+import { CLAIM_DUE, DELETE_SESSION, RELEASE_CLAIMS, DELETE_SESSIONS, DELETE_TOKEN, RELEASE_LOCK, SET_SESSION, SET_TOKEN } from './scripts.js';
 
 /** Options of the local read caches of a {@link RedisTokenStore}. */
 export interface RedisTokenStoreCacheOptions {
@@ -117,6 +117,7 @@ const CLAIM_STEPS = 8;
  * | `{threads-auth:}due` | sorted set, every score 0, member `<expiresAt, 16 digits>:<userId>` | the index {@link RedisTokenStore.listDue} reads in lexicographic order |
  * | `{threads-auth:}claims` | sorted set, score = claimed until (ms), member user id | which due tokens an upkeep worker has listed (`DueQuery.claim`), so other workers list past them |
  * | `{threads-auth:}claims:owners` | hash, user id → owner | which worker holds each claim |
+ * | `{threads-auth:}claims:by:<owner>` | set of user ids, `PX` = its newest claim's | what {@link RedisTokenStore.releaseClaims} ends |
  * | `{threads-auth:}session:<id>` | string, `PX` = time left until `expiresAt` | the session as JSON: `{"id","userId","expiresAt"}` |
  * | `{threads-auth:}user-sessions:<userId>` | sorted set, score `expiresAt`, member session id | the sessions {@link RedisTokenStore.deleteSessions} ends |
  * | `threads-auth:lock:<key>` | string, `NX PX ttl` | a random holder id; freed by a compare-and-delete script |
@@ -356,10 +357,11 @@ export class RedisTokenStore implements TokenStore {
           const [last, ...claimed] = (await this.#redis.send([
             'EVAL',
             CLAIM_DUE,
-            '3',
+            '4',
             this.#dueKey,
             this.#claimsKey,
             `${this.#claimsKey}:owners`,
+            `${this.#claimsKey}:by:${claim.owner}`,
             min,
             max,
             String(Math.min(limit - due.length, page)),
@@ -401,6 +403,18 @@ export class RedisTokenStore implements TokenStore {
         min = `(${members[members.length - 1]}`;
       }
       return due.sort(compareDue).slice(0, limit);
+    });
+  }
+
+  /**
+   * Ends the claims `owner` holds (`DueQuery.claim`), 1 000 per script call so Redis is never blocked long.
+   *
+   * @throws {@link RedisTokenStoreTimeoutError} when it takes longer than `timeoutMs`.
+   */
+  releaseClaims(owner: string): Promise<void> {
+    return this.#bounded('releaseClaims', async () => {
+      const keys = [this.#claimsKey, `${this.#claimsKey}:owners`, `${this.#claimsKey}:by:${owner}`];
+      while (Number(await this.#redis.send(['EVAL', RELEASE_CLAIMS, '3', ...keys, String(owner), '1000'])) > 0);
     });
   }
 

@@ -94,7 +94,8 @@ return n`;
 
 /**
  * Claims the next due tokens for one listing (`DueQuery.claim`). KEYS: the due index, the claims (sorted set,
- * score = claimed until in ms, member = user id), the claims' owners (hash, user id → owner). ARGV: lower bound,
+ * score = claimed until in ms, member = user id), the claims' owners (hash, user id → owner), the owner's set
+ * of claimed user ids (expiring with its newest claim, for {@link RELEASE_CLAIMS}). ARGV: lower bound,
  * upper bound (`ZRANGEBYLEX` bounds), how many to claim, now (ms), claimed until (ms), members read per step,
  * most steps, prefix of token keys, issuedBefore, expiresBefore, expiresAfter, owner. Drops up to 1 000 expired
  * claims, then walks the index from the lower bound and claims each token no other owner holds whose record
@@ -133,11 +134,13 @@ for _ = 1, tonumber(ARGV[7]) do
         and record.issuedAt <= issued_before and record.expiresAt <= expires_before and record.expiresAt > expires_after then
         redis.call('zadd', KEYS[2], ARGV[5], user)
         redis.call('hset', KEYS[3], user, owner)
+        redis.call('sadd', KEYS[4], user)
         out[#out + 1] = member
         out[#out + 1] = raw
         claimed = claimed + 1
         if claimed >= want then
           out[1] = member
+          redis.call('pexpire', KEYS[4], tonumber(ARGV[5]) - now)
           return out
         end
       end
@@ -145,9 +148,24 @@ for _ = 1, tonumber(ARGV[7]) do
   end
   if #members < batch then
     out[1] = ''
-    return out
+    break
   end
   min = '(' .. members[#members]
   out[1] = members[#members]
 end
+if claimed > 0 then redis.call('pexpire', KEYS[4], tonumber(ARGV[5]) - now) end
 return out`;
+
+/**
+ * Ends up to ARGV[2] claims of one owner. KEYS: the claims, the claims' owners, the owner's set of claimed user
+ * ids. ARGV: owner, how many. A claim taken over by another owner since is left alone. Returns how many ids
+ * are left in the owner's set (call again while > 0).
+ */
+export const RELEASE_CLAIMS = `local users = redis.call('spop', KEYS[3], tonumber(ARGV[2]))
+for _, user in ipairs(users) do
+  if redis.call('hget', KEYS[2], user) == ARGV[1] then
+    redis.call('zrem', KEYS[1], user)
+    redis.call('hdel', KEYS[2], user)
+  end
+end
+return redis.call('scard', KEYS[3])`;

@@ -363,6 +363,16 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
         expect((await store.listDue({ ...query, issuedBefore: t, claim: OTHER })).map((r) => r.userId)).toEqual(['young']);
       });
 
+      it("releaseClaims ends the owner's claims at once, and only the owner's", async () => {
+        const ids = await seed(6);
+        expect(await store.listDue({ ...dueQuery(), limit: 3, claim: CLAIM })).toHaveLength(3);
+        expect(await store.listDue({ ...dueQuery(), limit: 10, claim: OTHER })).toHaveLength(3);
+        await store.releaseClaims!('worker-a');
+        expect((await store.listDue({ ...dueQuery(), limit: 10, claim: { ttlMs: 60_000, owner: 'worker-c' } })).map((r) => r.userId)).toEqual(ids.slice(0, 3));
+        await store.releaseClaims!('worker-nobody');
+        expect(await store.listDue({ ...dueQuery(), limit: 10, claim: { ttlMs: 60_000, owner: 'worker-d' } })).toEqual([]);
+      });
+
       it('ends a claim after ttlMs: the tokens are listed again', async () => {
         const ids = await seed(3);
         expect(await store.listDue({ ...dueQuery(), limit: 10, claim: { ttlMs: 300, owner: 'worker-a' } })).toHaveLength(3);
