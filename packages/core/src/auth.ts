@@ -20,7 +20,8 @@ import { createRouter, type ThreadsAuthRequest } from './router.js';
 import { createSessionCodec } from './session.js';
 import { createSignIn } from './sign-in.js';
 import type { ThreadsToken } from './token.js';
-import { createUpkeep, type StartUpkeepOptions, type UpkeepOptions, type UpkeepReport, type UpkeepRunner } from './upkeep.js';
+import { createUpkeep } from './upkeep.js';
+import type { StartUpkeepOptions, UpkeepOptions, UpkeepReport, UpkeepRunner } from './upkeep-options.js';
 
 const BRAND = Symbol.for('threads-auth.instance');
 

@@ -8,7 +8,7 @@
 import { ThreadsAuthError } from './errors.js';
 import type { TokenStore } from './store.js';
 
-const ASYNC_METHODS = ['get', 'set', 'delete', 'listDue', 'acquireLock', 'consumeOnce', 'setSession', 'getSession', 'deleteSession', 'deleteSessions'] as const;
+const ASYNC_METHODS = ['get', 'set', 'delete', 'listDue', 'acquireLock', 'consumeOnce', 'setSession', 'getSession', 'deleteSession', 'deleteSessions', 'releaseClaims'] as const;
 
 function bounded<T>(call: () => Promise<T>, method: string, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -35,18 +35,19 @@ export {
 export { refreshLongLivedToken } from './refresh.js';
 export type { ThreadsAuthRequest } from './router.js';
 export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
-export { MemoryTokenStore, type DueQuery, type MemoryTokenStoreOptions, type ReleaseLock, type StoredSession, type StoredToken, type TokenStore } from './store.js';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-store.js';
+export type { DueQuery, ReleaseLock, StoredSession, StoredToken, TokenStore } from './store.js';
 export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, THREADS_SCOPES, redactUrl } from './threads.js';
 export { RATE_LIMIT_CODES, isRateLimitMetaError } from './threads-errors.js';
 export type { ThreadsToken } from './token.js';
-export {
-  refreshOffset,
-  type RefreshDueResult,
-  type StartUpkeepOptions,
-  type UpkeepFailure,
-  type UpkeepOptions,
-  type UpkeepProgress,
-  type UpkeepReport,
-  type UpkeepRunner,
-} from './upkeep.js';
+export { refreshOffset } from './upkeep.js';
+export type {
+  RefreshDueResult,
+  StartUpkeepOptions,
+  UpkeepFailure,
+  UpkeepOptions,
+  UpkeepProgress,
+  UpkeepReport,
+  UpkeepRunner,
+} from './upkeep-options.js';
 export type { FetchLike } from './upstream.js';

@@ -36,6 +36,20 @@ export interface DueQuery {
    * change in between, however many records before the cursor keep matching.
    */
   readonly after?: { readonly expiresAt: number; readonly userId: string };
+  /**
+   * Claim what is listed, so concurrent upkeep workers split the fleet instead of walking the same tokens: the
+   * store leaves out every token that another `owner` claimed less than `ttlMs` ago, and claims the tokens it
+   * returns for `owner` for `ttlMs`, atomically. The owner's own claims do not exclude: a worker's next run lists
+   * again what its last one left due. A claim is a hint, not a lock: the refresh lock still makes each refresh
+   * happen once, so a store that ignores `claim` stays correct (its workers only skip more). A claiming store
+   * returns fewer than `limit` records only when no more unclaimed ones match, and `[]` only when none do.
+   */
+  readonly claim?: {
+    /** How long the claim holds, in ms. */
+    readonly ttlMs: number;
+    /** Who claims: one random id per threads-auth instance (an upkeep worker). */
+    readonly owner: string;
+  };
 }
 
 /**
@@ -83,6 +97,12 @@ export interface TokenStore {
    * order), starting after `query.after` when given. An index on `(expiresAt, userId)` serves it.
    */
   listDue(query: DueQuery): Promise<StoredToken[]>;
+  /**
+   * Ends every claim `owner` holds ({@link DueQuery.claim}): an upkeep run calls it when it ends, so the tokens
+   * it listed but left due are open to any worker at once instead of after the claim's ttl. Optional, like
+   * claims.
+   */
+  releaseClaims?(owner: string): Promise<void>;
   /** Creates or replaces (renews) a session record. */
   setSession?(session: StoredSession): Promise<void>;
   /** The session record with `id`, or `null` when there is none or it has expired. */
@@ -106,114 +126,4 @@ export interface TokenStore {
   consumeOnce?(key: string, ttlMs: number): Promise<boolean>;
   /** Releases connections the store opened itself. */
   close?(): Promise<void>;
-}
-
-/** Options for {@link MemoryTokenStore}. */
-export interface MemoryTokenStoreOptions {
-  /** The clock, in milliseconds. Default `Date.now`. */
-  readonly now?: () => number;
-}
-
-/**
- * A {@link TokenStore} in this process's memory: for a single instance, tests and demos.
- * Tokens are lost on restart; use `PostgresTokenStore` for durability and `RedisTokenStore` across instances.
- */
-export class MemoryTokenStore implements TokenStore {
-  readonly #tokens = new Map<string, StoredToken>();
-  readonly #locks = new Map<string, { readonly until: number; readonly holder: symbol }>();
-  readonly #used = new Map<string, number>();
-  readonly #sessions = new Map<string, StoredSession>();
-  readonly #now: () => number;
-
-  constructor(options: MemoryTokenStoreOptions = {}) {
-    this.#now = options.now ?? Date.now;
-  }
-
-  async get(userId: string): Promise<StoredToken | null> {
-    return this.peek(userId) ?? null;
-  }
-
-  peek(userId: string): StoredToken | null | undefined {
-    const token = this.#tokens.get(userId);
-    if (token === undefined) return null;
-    if (token.expiresAt <= this.#now()) {
-      this.#tokens.delete(userId);
-      return null;
-    }
-    return token;
-  }
-
-  async set(token: StoredToken): Promise<void> {
-    this.#tokens.set(token.userId, { userId: token.userId, sealed: token.sealed, issuedAt: token.issuedAt, expiresAt: token.expiresAt });
-  }
-
-  async delete(userId: string): Promise<boolean> {
-    return this.#tokens.delete(userId);
-  }
-
-  async listDue(query: DueQuery): Promise<StoredToken[]> {
-    const due: StoredToken[] = [];
-    const after = query.after;
-    for (const token of this.#tokens.values()) {
-      if (token.issuedAt <= query.issuedBefore && token.expiresAt <= query.expiresBefore && token.expiresAt > query.expiresAfter) {
-        if (after !== undefined && compareDue(token, after) <= 0) continue;
-        due.push(token);
-      }
-    }
-    return due.sort(compareDue).slice(0, query.limit);
-  }
-
-  async setSession(session: StoredSession): Promise<void> {
-    this.#sessions.set(session.id, { id: session.id, userId: session.userId, expiresAt: session.expiresAt });
-  }
-
-  async getSession(id: string): Promise<StoredSession | null> {
-    return this.peekSession(id);
-  }
-
-  peekSession(id: string): StoredSession | null {
-    const session = this.#sessions.get(id);
-    if (session === undefined) return null;
-    if (session.expiresAt <= this.#now()) {
-      this.#sessions.delete(id);
-      return null;
-    }
-    return session;
-  }
-
-  async deleteSession(id: string): Promise<boolean> {
-    return this.#sessions.delete(id);
-  }
-
-  async deleteSessions(userId: string): Promise<number> {
-    let n = 0;
-    for (const [id, session] of this.#sessions) {
-      if (session.userId === userId && this.#sessions.delete(id)) n++;
-    }
-    return n;
-  }
-
-  async acquireLock(key: string, ttlMs: number): Promise<ReleaseLock | null> {
-    const now = this.#now();
-    const held = this.#locks.get(key);
-    if (held !== undefined && held.until > now) return null;
-    const lock = { until: now + ttlMs, holder: Symbol(key) };
-    this.#locks.set(key, lock);
-    return async () => {
-      if (this.#locks.get(key)?.holder === lock.holder) this.#locks.delete(key);
-    };
-  }
-
-  async consumeOnce(key: string, ttlMs: number): Promise<boolean> {
-    const now = this.#now();
-    for (const [k, until] of this.#used) if (until <= now) this.#used.delete(k);
-    if (this.#used.has(key)) return false;
-    this.#used.set(key, now + ttlMs);
-    return true;
-  }
-}
-
-/** The listing order of {@link TokenStore.listDue}: `expiresAt`, then `userId`. */
-function compareDue(a: { readonly expiresAt: number; readonly userId: string }, b: { readonly expiresAt: number; readonly userId: string }): number {
-  return a.expiresAt - b.expiresAt || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
 }

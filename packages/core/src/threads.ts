@@ -11,9 +11,6 @@
 import type { ThreadsAuthErrorCode } from './error-codes.js';
 import type { ThreadsStep } from './errors.js';
 
-// upkeep.ts imports this from here; it lives in threads-errors.ts now. Drop once upkeep.ts imports it from there.
-export { isRateLimitMetaError } from './threads-errors.js';
-
 /**
  * The authorization window. The current docs name `threads.com`; `threads.net` answers 301 to it, and that
  * cross-domain hop drops the OAuth parameters for some users (postiz-app PR #1819).

@@ -1,25 +1,26 @@
 /**
- * Upkeep: keeping every stored token alive from a job, at fleet scale.
- *
- * One run walks the due tokens with the store's keyset cursor (`expiresAt`, then `userId`), so a token that
- * keeps failing never hides the ones after it; refreshes `concurrency` tokens at a time through the
- * lifecycle (single-flight in the process, the store's lock across processes, so any number of workers may
- * run at once and each token is refreshed once); retries a transient failure per token with backoff without
- * holding a slot; pauses the whole run when Meta answers with a rate limit; and reports counts plus a bounded
- * list of failures, so memory stays flat in the size of the fleet.
- *
- * The upkeep refreshes each token at a point of the first half of `refreshWindow` fixed by a hash of its user id
- * ({@link refreshOffset}), so a fleet that signed in on one launch day does not come due in one hour. (A request
- * carrying a token, or `getToken`, refreshes as soon as the token enters the window: the user is there now.)
+ * Upkeep: keeping every stored token alive from a job, at fleet scale. One run walks the due tokens with the
+ * store's keyset cursor (`expiresAt`, then `userId`), so a token that keeps failing never hides the ones after
+ * it, claiming each page ({@link DueQuery.claim}) so concurrent workers split the fleet; refreshes
+ * `concurrency` tokens at a time through the lifecycle (the store's lock makes each refresh happen once);
+ * retries a transient failure per token with backoff without holding a slot; pauses the whole run when Meta
+ * answers with a rate limit; and reports counts plus a bounded list of failures, so memory stays flat in the
+ * size of the fleet. Each token is refreshed at a point of its window fixed by its id ({@link refreshOffset}),
+ * so a fleet that signed in on one launch day does not come due in one hour.
  *
  * @module
  */
 import type { AuthContext } from './context.js';
-import { ThreadsAuthOptionError, isThreadsAuthError, type ThreadsAuthError } from './errors.js';
+import { isThreadsAuthError, type ThreadsAuthError } from './errors.js';
+import { REAL_TIMERS, startUpkeep } from './upkeep-runner.js';
+import type { StartUpkeepOptions, Upkeep, UpkeepFailure, UpkeepOptions, UpkeepProgress, UpkeepReport, UpkeepTimers } from './upkeep-options.js';
+import { resolveRun } from './upkeep-options.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { SessionCodec } from './session.js';
-import type { StoredToken } from './store.js';
-import { MIN_REFRESH_AGE_MS, isRateLimitMetaError } from './threads.js';
+import type { DueQuery, StoredToken } from './store.js';
+import { base64url } from './crypto.js';
+import { MIN_REFRESH_AGE_MS } from './threads.js';
+import { isRateLimitMetaError } from './threads-errors.js';
 
 /**
  * How far into its refresh window a token's refresh point lies, in ms: a fraction of the first half of
@@ -34,147 +35,15 @@ export function refreshOffset(userId: string, windowMs: number): number {
   return Math.floor(((hash >>> 0) / 2 ** 32) * (windowMs / 2));
 }
 
-/** Options of one upkeep run ({@link ThreadsAuth.refreshDue}); every one is optional. */
-export interface UpkeepOptions {
-  /** Refreshes in flight at once, 1–256. Default 12. */
-  readonly concurrency?: number;
-  /** Tokens read from the store per page, 1–10 000. Default 500. */
-  readonly pageSize?: number;
-  /** @deprecated Use `pageSize`; accepted as its alias. */
-  readonly limit?: number;
-  /** Stops the run: no refresh starts after it fires; the ones in flight finish and are counted. */
-  readonly signal?: AbortSignal;
-  /** Called with the running counts after each page is read and at each rate-limit pause. */
-  readonly onProgress?: (progress: UpkeepProgress) => void;
-  /** How many failures {@link UpkeepReport.failures} keeps (the first ones), 0–10 000. Default 100. */
-  readonly maxFailures?: number;
-  /**
-   * A token whose refresh fails transiently (Meta unavailable or timing out, the store failing) is tried
-   * again later in the same run, without holding a slot meanwhile: at most `attempts` times in all (1–10,
-   * default 3), waiting `delayMs` (default 30 000) and doubling after each failure.
-   */
-  readonly retry?: { readonly attempts?: number; readonly delayMs?: number };
-  /**
-   * A rate-limit answer (Meta codes 4, 17, 32, 613, or HTTP 429) pauses the whole run: for as long as Meta
-   * says (`Retry-After`, `X-Business-Use-Case-Usage`), else `delayMs` (default 60 000) doubling per
-   * consecutive pause up to 15 minutes. After `maxPauses` (default 6) pauses without a refresh in between,
-   * the run ends with `ended: 'rate_limited'`.
-   */
-  readonly rateLimit?: { readonly delayMs?: number; readonly maxPauses?: number };
-}
-
-/** The counts of a run so far. */
-export interface UpkeepProgress {
-  /** Tokens the store listed in the due range. */
-  readonly listed: number;
-  /** Tokens refreshed and persisted by this run. */
-  readonly refreshed: number;
-  /** Tokens Meta refused for good (code 190/102): forgotten, and `onTokenRevoked` was called. */
-  readonly revoked: number;
-  /** Tokens that could not be refreshed (after their retries); their still-valid token is kept. */
-  readonly failed: number;
-  /** Tokens another worker held the lock on, had already refreshed, or deleted: nothing to do here. */
-  readonly skipped: number;
-  /** Tokens in the window whose own refresh point ({@link refreshOffset}) has not come yet. */
-  readonly notDue: number;
-  /** Retries scheduled after transient failures. */
-  readonly retries: number;
-  /** Rate-limit pauses. */
-  readonly pauses: number;
-  /** While paused for a rate limit: when the run resumes (ms since the epoch). */
-  readonly pausedUntil?: number;
-}
-
-/** One token the run could not refresh. */
-export interface UpkeepFailure {
-  readonly userId: string;
-  /** The last error; its message never carries a token. */
-  readonly error: ThreadsAuthError | Error;
-  /** How many times this run tried it. */
-  readonly attempts: number;
-}
-
-/** What a run resolves: counts, the first failures, and why it ended. */
-export interface UpkeepReport extends UpkeepProgress {
-  /** The first `maxFailures` failures. `failed` counts them all. */
-  readonly failures: readonly UpkeepFailure[];
-  /** `done` when every listed token was handled, `aborted` by the signal, `rate_limited` after `maxPauses`. */
-  readonly ended: 'done' | 'aborted' | 'rate_limited';
-  /** Wall time of the run on the instance's clock, in ms. */
-  readonly durationMs: number;
-}
-
-/** @deprecated The old name of {@link UpkeepReport}, which `refreshDue` now resolves. */
-export type RefreshDueResult = UpkeepReport;
-
-/** Options of {@link ThreadsAuth.startUpkeep}: a run's options, plus how often. */
-export interface StartUpkeepOptions extends Omit<UpkeepOptions, 'signal'> {
-  /** Milliseconds from the end of one run to the start of the next, 1 000 – 2 147 483 647. Example: `15 * 60_000`. */
-  readonly every: number;
-  /** Stops the runner, as {@link UpkeepRunner.stop} does. */
-  readonly signal?: AbortSignal;
-  /** Called with each run's report. A run that rejects (the store is down) goes to `onError` instead. */
-  readonly onReport?: (report: UpkeepReport) => void;
-}
-
-/** A running {@link ThreadsAuth.startUpkeep}. */
-export interface UpkeepRunner {
-  /** Stops: no refresh starts any more; resolves once the refreshes in flight have finished. */
-  stop(): Promise<void>;
-  /** The report of the last run that ended, if any. */
-  readonly lastReport: UpkeepReport | undefined;
-}
-
-/** How the upkeep waits; injected by tests. `sleep` resolves after `ms`, or early when `signal` aborts. */
-export interface UpkeepTimers {
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-/** The upkeep of one instance. */
-export interface Upkeep {
-  run(options?: UpkeepOptions): Promise<UpkeepReport>;
-  start(options: StartUpkeepOptions): UpkeepRunner;
-}
-
-const REAL_TIMERS: UpkeepTimers = {
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
-
 const MAX_PAUSE_MS = 15 * 60_000;
+/**
+ * How long a listed page stays claimed ({@link DueQuery.claim}): other workers list past it meanwhile. A page
+ * takes seconds; the margin covers slow answers, retries and pauses. A worker that dies leaves its page to the
+ * next run after this.
+ */
+export const CLAIM_TTL_MS = 5 * 60_000;
 /** Failures worth another try in the same run: Meta or the network failing, not Meta refusing. */
 const TRANSIENT = new Set(['upstream_unavailable', 'upstream_timeout', 'upstream_error', 'invalid_upstream_response', 'store_unavailable']);
-
-function integer(option: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ThreadsAuthOptionError(option, `must be an integer from ${min} to ${max} (got ${String(value)}).`);
-  }
-  return value;
-}
-
-function resolveRun(options: UpkeepOptions) {
-  const retry = options.retry ?? {};
-  const rateLimit = options.rateLimit ?? {};
-  return {
-    concurrency: integer('concurrency', options.concurrency, 12, 1, 256),
-    pageSize: integer('pageSize', options.pageSize ?? options.limit, 500, 1, 10_000),
-    maxFailures: integer('maxFailures', options.maxFailures, 100, 0, 10_000),
-    attempts: integer('retry.attempts', retry.attempts, 3, 1, 10),
-    retryDelayMs: integer('retry.delayMs', retry.delayMs, 30_000, 0, 3_600_000),
-    pauseMs: integer('rateLimit.delayMs', rateLimit.delayMs, 60_000, 1, 3_600_000),
-    maxPauses: integer('rateLimit.maxPauses', rateLimit.maxPauses, 6, 1, 1_000),
-  };
-}
 
 type Position = { readonly expiresAt: number; readonly userId: string };
 /** The listing order of `TokenStore.listDue`: `expiresAt`, then `userId` by UTF-16 code unit. */
@@ -189,6 +58,8 @@ interface Pending {
 /** Builds the upkeep over the lifecycle (which refreshes one token) and the codec (which opens stored records). */
 export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle: Lifecycle, timers: UpkeepTimers = REAL_TIMERS): Upkeep {
   const { now, opts } = ctx;
+  /** This instance's name in the store's claims ({@link DueQuery.claim}). */
+  const owner = base64url(opts.randomBytes(12));
 
   async function run(options: UpkeepOptions = {}): Promise<UpkeepReport> {
     const store = ctx.requireStore('refreshDue');
@@ -203,7 +74,12 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
     let consecutivePauses = 0;
     let rateLimited = false;
     // One window for the whole run: a token that comes due while it runs is the next run's.
-    const query = { issuedBefore: startedAt - MIN_REFRESH_AGE_MS, expiresBefore: startedAt + opts.refreshWindow, expiresAfter: startedAt };
+    const query = {
+      issuedBefore: startedAt - MIN_REFRESH_AGE_MS,
+      expiresBefore: startedAt + opts.refreshWindow,
+      expiresAfter: startedAt,
+      claim: { ttlMs: CLAIM_TTL_MS, owner },
+    };
     let cursor: Position | undefined;
     let page: StoredToken[] = [];
     let next = 0;
@@ -342,6 +218,8 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
     } finally {
       // A refresh Meta has answered must be persisted: let the ones in flight finish, even on abort or error.
       await Promise.allSettled(inFlight);
+      // What this run listed is handled (or given up): open it to every worker now rather than at the claim's end.
+      if (store.releaseClaims !== undefined) await store.releaseClaims(owner).catch((error: unknown) => ctx.report(error));
     }
     // Tokens left waiting for a retry when the run stopped were not refreshed: they count as failed.
     for (const p of retries) fail(p, new Error(rateLimited ? 'not retried: the run ended on rate limits' : 'not retried: the run was stopped'));
@@ -353,40 +231,5 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
     });
   }
 
-  function start(options: StartUpkeepOptions): UpkeepRunner {
-    ctx.requireStore('startUpkeep');
-    if (options?.every === undefined) throw new ThreadsAuthOptionError('every', 'is required: the ms between runs, e.g. startUpkeep({ every: 15 * 60_000 }).');
-    const every = integer('every', options.every, 0, 1_000, 2_147_483_647);
-    const { every: _, onReport, signal: outer, ...runOptions } = options;
-    resolveRun(runOptions);
-    const controller = new AbortController();
-    if (outer?.aborted) controller.abort();
-    outer?.addEventListener('abort', () => controller.abort(), { once: true });
-    let lastReport: UpkeepReport | undefined;
-    const loop = (async () => {
-      while (!controller.signal.aborted) {
-        try {
-          lastReport = await run({ ...runOptions, signal: controller.signal });
-          if (onReport !== undefined) {
-            const report = lastReport;
-            await ctx.runHook(() => onReport(report));
-          }
-        } catch (error) {
-          ctx.report(error);
-        }
-        await timers.sleep(every, controller.signal);
-      }
-    })();
-    return {
-      stop: async () => {
-        controller.abort();
-        await loop;
-      },
-      get lastReport() {
-        return lastReport;
-      },
-    };
-  }
-
-  return { run, start };
+  return { run, start: (options) => startUpkeep(ctx, run, timers, options) };
 }

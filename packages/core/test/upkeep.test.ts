@@ -10,7 +10,8 @@ import { createPendingWrites } from '../src/pending-writes.js';
 import { resolveOptions, type ThreadsAuthOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
 import { retryAfterMs } from '../src/threads-errors.js';
-import { createUpkeep, refreshOffset, type UpkeepTimers } from '../src/upkeep.js';
+import { CLAIM_TTL_MS, createUpkeep, refreshOffset } from '../src/upkeep.js';
+import type { UpkeepTimers } from '../src/upkeep-options.js';
 import { MemoryTokenStore, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
 import { json, recordingFetch, type RecordedCall } from './recording-fetch.js';
 import { DAY, SESSION_SECRET } from './setup.js';
@@ -303,8 +304,50 @@ describe('several workers on one store', () => {
     for (const userId of users) expect(fake.refreshCalls(userId)).toHaveLength(1);
     expect(reports.reduce((n, r) => n + r.refreshed, 0)).toBe(60);
     expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
-    for (const r of reports) expect(r.refreshed + r.skipped).toBe(60);
+    // The store's claims split the fleet: each token listed by one worker, none walked by all three.
+    expect(reports.reduce((n, r) => n + r.listed, 0)).toBe(60);
+    expect(reports.reduce((n, r) => n + r.skipped, 0)).toBe(0);
     expect(reports.filter((r) => r.refreshed > 0).length).toBeGreaterThan(1);
+  });
+  it('on a store that ignores claims, every worker walks every token and still refreshes each once', async () => {
+    const clock = { t: T0 };
+    const store = new MemoryTokenStore({ now: () => clock.t });
+    const unclaimed: TokenStore = {
+      get: (u) => store.get(u),
+      set: (t) => store.set(t),
+      delete: (u) => store.delete(u),
+      acquireLock: (k, ttl) => store.acquireLock(k, ttl),
+      setSession: (x) => store.setSession(x),
+      getSession: (id) => store.getSession(id),
+      deleteSession: (id) => store.deleteSession(id),
+      deleteSessions: (u) => store.deleteSessions(u),
+      listDue: ({ claim: _, ...query }) => store.listDue(query),
+    };
+    const fake = meta(async () => {
+      await delay(1);
+      return undefined;
+    });
+    const workers = [worker(fake, unclaimed, clock), worker(fake, unclaimed, clock), worker(fake, unclaimed, clock)];
+    const users = ids(60);
+    await seed(workers[0]!, store, users);
+    const reports = await Promise.all(workers.map((w) => w.upkeep.run({ concurrency: 4, pageSize: 10 })));
+    for (const userId of users) expect(fake.refreshCalls(userId)).toHaveLength(1);
+    expect(reports.reduce((n, r) => n + r.refreshed, 0)).toBe(60);
+    expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    for (const r of reports) expect(r.refreshed + r.skipped + r.notDue).toBe(r.listed);
+  });
+  it('a run opens what it listed to every worker when it ends; a worker killed mid-run holds its page until the claim ends', async () => {
+    const f = fleet(6, (userId) => (Number(userId) < 1003 ? metaError(10, 500) : undefined));
+    await f.seeded;
+    expect(await f.w.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 6, refreshed: 3, failed: 3 });
+    const other = worker(f.fake, f.store, f.clock);
+    expect(await other.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 3, failed: 3 });
+    // A worker that listed a page and died: its claims were never released.
+    const due = { issuedBefore: f.clock.t, expiresBefore: f.clock.t + 30 * DAY, expiresAfter: f.clock.t, limit: 2 };
+    expect(await f.store.listDue({ ...due, claim: { ttlMs: CLAIM_TTL_MS, owner: 'killed' } })).toHaveLength(2);
+    expect(await other.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 1, failed: 1 });
+    f.clock.t += CLAIM_TTL_MS;
+    expect(await other.upkeep.run({ pageSize: 2 })).toMatchObject({ listed: 3, failed: 3 });
   });
 });
 

@@ -212,6 +212,7 @@ export class PostgresTokenStore implements TokenStore {
   async listDue(query: DueQuery): Promise<StoredToken[]> {
     const limit = Math.floor(query.limit);
     if (!(limit > 0)) return [];
+    if (query.claim !== undefined) return this.#claimDue(query, limit, toTtl(query.claim.ttlMs), String(query.claim.owner));
     const values: unknown[] = [query.issuedBefore, query.expiresBefore, query.expiresAfter, limit];
     let cursor = '';
     if (query.after !== undefined) {
@@ -227,6 +228,62 @@ export class PostgresTokenStore implements TokenStore {
       values,
     );
     return rows.map(toToken);
+  }
+
+  /**
+   * `listDue` with `query.claim`: lists the next due rows no other owner has claimed and claims them in one
+   * statement. A claim is a row `claim:<userId>` in the lock table, holder = the owner (so no column is added to
+   * the token table), inserted, or taken over once expired by the database clock or when the owner's own. Workers listing at the same moment may
+   * pick the same candidates; the upsert gives each to one of them, and the loser reads on past them, so it
+   * returns fewer than `limit` rows only once no unclaimed row is left.
+   */
+  async #claimDue(query: DueQuery, limit: number, ttlMs: number, holder: string): Promise<StoredToken[]> {
+    const claimed: StoredToken[] = [];
+    let after = query.after;
+    // A round that wins nothing was raced for every candidate: the next one starts past them. Rounds that won
+    // something are enough after a few; the caller's next page goes on from the last row it got.
+    for (let round = 0; claimed.length < limit && (claimed.length === 0 || round < 4); round++) {
+      const want = limit - claimed.length;
+      const values: unknown[] = [query.issuedBefore, query.expiresBefore, query.expiresAfter, want, holder, ttlMs];
+      let cursor = '';
+      if (after !== undefined) {
+        values.push(after.expiresAt, after.userId);
+        cursor = 'AND (expires_at, user_id COLLATE "C") > ($7::bigint, $8::text COLLATE "C")';
+      }
+      const { rows } = await this.#query<TokenRow & { won: boolean }>(
+        'listDue()',
+        `WITH candidates AS (
+           SELECT user_id, sealed, issued_at, expires_at FROM ${this.tables.tokens} AS token
+           WHERE issued_at <= $1 AND expires_at <= $2 AND expires_at > $3 ${cursor}
+             AND NOT EXISTS (SELECT 1 FROM ${this.tables.locks} AS held
+                             WHERE held.lock_key = 'claim:' || token.user_id AND held.expires_at > clock_timestamp()
+                               AND held.holder <> $5)
+           ORDER BY expires_at, user_id COLLATE "C"
+           LIMIT $4
+         ), won AS (
+           INSERT INTO ${this.tables.locks} AS held (lock_key, holder, expires_at)
+           SELECT 'claim:' || user_id, $5, clock_timestamp() + $6::double precision * interval '1 millisecond' FROM candidates
+           ON CONFLICT (lock_key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+             WHERE held.expires_at <= clock_timestamp() OR held.holder = EXCLUDED.holder
+           RETURNING lock_key
+         )
+         SELECT c.user_id, c.sealed, c.issued_at, c.expires_at, (won.lock_key IS NOT NULL) AS won
+         FROM candidates AS c LEFT JOIN won ON won.lock_key = 'claim:' || c.user_id
+         ORDER BY c.expires_at, c.user_id COLLATE "C"`,
+        values,
+      );
+      for (const row of rows) if (row.won) claimed.push(toToken(row));
+      if (rows.length < want) break;
+      const last = rows[rows.length - 1]!;
+      after = { expiresAt: Number(last.expires_at), userId: last.user_id };
+    }
+    this.#purgeNowAndThen();
+    return claimed;
+  }
+
+  /** Ends the claims `owner` holds: deletes its `claim:` rows from the lock table. */
+  async releaseClaims(owner: string): Promise<void> {
+    await this.#query('releaseClaims()', `DELETE FROM ${this.tables.locks} WHERE holder = $1 AND lock_key LIKE 'claim:%'`, [String(owner)]);
   }
 
   /** Creates the session record, or replaces (renews) the one with the same `id`: an upsert on `id`. */

@@ -24,7 +24,7 @@ import {
 } from './connection.js';
 import { compareDue, dueMember, dueRange, endOfExpiry, memberUserId } from './due-index.js';
 import { ReadCache } from './read-cache.js';
-import { DELETE_SESSION, DELETE_SESSIONS, DELETE_TOKEN, RELEASE_LOCK, SET_SESSION, SET_TOKEN } from './scripts.js';
+import { CLAIM_DUE, DELETE_SESSION, RELEASE_CLAIMS, DELETE_SESSIONS, DELETE_TOKEN, RELEASE_LOCK, SET_SESSION, SET_TOKEN } from './scripts.js';
 
 /** Options of the local read caches of a {@link RedisTokenStore}. */
 export interface RedisTokenStoreCacheOptions {
@@ -100,6 +100,8 @@ const DEFAULT_CACHE_MAX = 10_000;
 const DEFAULT_TIMEOUT_MS = 3_000;
 const MAX_TIMEOUT_MS = 2_147_483_647;
 const LIST_DUE_PAGE = 200;
+/** How many pages of the index one claiming step ({@link CLAIM_DUE}) reads at most. */
+const CLAIM_STEPS = 8;
 
 /**
  * A {@link TokenStore} in Redis: tokens and sessions shared by every instance of an app, refresh locks across
@@ -113,6 +115,9 @@ const LIST_DUE_PAGE = 200;
  * | --- | --- | --- |
  * | `{threads-auth:}token:<userId>` | string, `PX` = time left until `expiresAt` | the record as JSON: `{"userId","sealed","issuedAt","expiresAt"}` |
  * | `{threads-auth:}due` | sorted set, every score 0, member `<expiresAt, 16 digits>:<userId>` | the index {@link RedisTokenStore.listDue} reads in lexicographic order |
+ * | `{threads-auth:}claims` | sorted set, score = claimed until (ms), member user id | which due tokens an upkeep worker has listed (`DueQuery.claim`), so other workers list past them |
+ * | `{threads-auth:}claims:owners` | hash, user id → owner | which worker holds each claim |
+ * | `{threads-auth:}claims:by:<owner>` | set of user ids, `PX` = its newest claim's | what {@link RedisTokenStore.releaseClaims} ends |
  * | `{threads-auth:}session:<id>` | string, `PX` = time left until `expiresAt` | the session as JSON: `{"id","userId","expiresAt"}` |
  * | `{threads-auth:}user-sessions:<userId>` | sorted set, score `expiresAt`, member session id | the sessions {@link RedisTokenStore.deleteSessions} ends |
  * | `threads-auth:lock:<key>` | string, `NX PX ttl` | a random holder id; freed by a compare-and-delete script |
@@ -146,6 +151,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #channel: string;
   readonly #tag: string;
   readonly #dueKey: string;
+  readonly #claimsKey: string;
   readonly #instanceId = globalThis.crypto.randomUUID();
   readonly #now: () => number;
   readonly #subscribed: Promise<void>;
@@ -195,6 +201,7 @@ export class RedisTokenStore implements TokenStore {
     this.#tag = `{${keyPrefix}}`;
     this.#channel = `${keyPrefix}invalidate`;
     this.#dueKey = `${this.#tag}due`;
+    this.#claimsKey = `${this.#tag}claims`;
     this.#now = options.now ?? Date.now;
     this.#ownsClient = url !== undefined;
     this.#redis =
@@ -342,6 +349,41 @@ export class RedisTokenStore implements TokenStore {
       const max = range.max;
       let min = range.min;
       const page = Math.min(Math.max(limit, 16), LIST_DUE_PAGE);
+      const claim = query.claim;
+      if (claim !== undefined) {
+        const tokenKeys = `${this.#redis.clientKeyPrefix}${this.#tag}token:`;
+        while (due.length < limit) {
+          const now = this.#now();
+          const [last, ...claimed] = (await this.#redis.send([
+            'EVAL',
+            CLAIM_DUE,
+            '4',
+            this.#dueKey,
+            this.#claimsKey,
+            `${this.#claimsKey}:owners`,
+            `${this.#claimsKey}:by:${claim.owner}`,
+            min,
+            max,
+            String(Math.min(limit - due.length, page)),
+            String(now),
+            String(now + Math.max(1, Math.ceil(claim.ttlMs))),
+            String(page),
+            String(CLAIM_STEPS),
+            tokenKeys,
+            String(query.issuedBefore),
+            String(query.expiresBefore),
+            String(query.expiresAfter),
+            String(claim.owner),
+          ])) as string[];
+          for (let i = 0; i + 1 < claimed.length; i += 2) {
+            const member = claimed[i]!;
+            due.push(decodeToken(memberUserId(member), claimed[i + 1]!, this.#tokenKey(memberUserId(member))));
+          }
+          if (last === '' || last === undefined) break;
+          min = `(${last}`;
+        }
+        return due;
+      }
       while (due.length < limit) {
         const members = (await this.#redis.send(['ZRANGEBYLEX', this.#dueKey, min, max, 'LIMIT', '0', String(page)])) as string[];
         if (members.length === 0) break;
@@ -361,6 +403,18 @@ export class RedisTokenStore implements TokenStore {
         min = `(${members[members.length - 1]}`;
       }
       return due.sort(compareDue).slice(0, limit);
+    });
+  }
+
+  /**
+   * Ends the claims `owner` holds (`DueQuery.claim`), 1 000 per script call so Redis is never blocked long.
+   *
+   * @throws {@link RedisTokenStoreTimeoutError} when it takes longer than `timeoutMs`.
+   */
+  releaseClaims(owner: string): Promise<void> {
+    return this.#bounded('releaseClaims', async () => {
+      const keys = [this.#claimsKey, `${this.#claimsKey}:owners`, `${this.#claimsKey}:by:${owner}`];
+      while (Number(await this.#redis.send(['EVAL', RELEASE_CLAIMS, '3', ...keys, String(owner), '1000'])) > 0);
     });
   }
 

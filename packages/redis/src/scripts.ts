@@ -91,3 +91,81 @@ for _, id in ipairs(ids) do
 end
 redis.call('del', KEYS[1])
 return n`;
+
+/**
+ * Claims the next due tokens for one listing (`DueQuery.claim`). KEYS: the due index, the claims (sorted set,
+ * score = claimed until in ms, member = user id), the claims' owners (hash, user id → owner), the owner's set
+ * of claimed user ids (expiring with its newest claim, for {@link RELEASE_CLAIMS}). ARGV: lower bound,
+ * upper bound (`ZRANGEBYLEX` bounds), how many to claim, now (ms), claimed until (ms), members read per step,
+ * most steps, prefix of token keys, issuedBefore, expiresBefore, expiresAfter, owner. Drops up to 1 000 expired
+ * claims, then walks the index from the lower bound and claims each token no other owner holds whose record
+ * matches the query (and is still the one the member
+ * indexes), until it has enough, the range ends, or it has read its steps (so one call stays short however much
+ * of the range others hold). Returns `{ last, member, record, … }`: `last` is the last member read, or `''` when
+ * the range ended; then each claimed member with its record's JSON, in index order. A member's user id starts
+ * after its 16 expiry digits and `:` (see due-index.ts).
+ */
+export const CLAIM_DUE = `local expired = redis.call('zrangebyscore', KEYS[2], '-inf', ARGV[4], 'LIMIT', 0, 1000)
+for _, user in ipairs(expired) do
+  redis.call('zrem', KEYS[2], user)
+  redis.call('hdel', KEYS[3], user)
+end
+local owner = ARGV[12]
+local now = tonumber(ARGV[4])
+local want = tonumber(ARGV[3])
+local batch = tonumber(ARGV[6])
+local issued_before = tonumber(ARGV[9])
+local expires_before = tonumber(ARGV[10])
+local expires_after = tonumber(ARGV[11])
+local min = ARGV[1]
+local out = { '' }
+local claimed = 0
+for _ = 1, tonumber(ARGV[7]) do
+  local members = redis.call('zrangebylex', KEYS[1], min, ARGV[2], 'LIMIT', 0, batch)
+  for _, member in ipairs(members) do
+    local user = string.sub(member, 18)
+    local claimed_until = redis.call('zscore', KEYS[2], user)
+    if not claimed_until or tonumber(claimed_until) <= now or redis.call('hget', KEYS[3], user) == owner then
+      local raw = redis.call('get', ARGV[8] .. user)
+      local ok, record = false, nil
+      if raw then ok, record = pcall(cjson.decode, raw) end
+      if ok and type(record) == 'table' and record.userId == user and type(record.issuedAt) == 'number'
+        and type(record.expiresAt) == 'number' and string.format('%016d', math.floor(record.expiresAt)) .. ':' .. user == member
+        and record.issuedAt <= issued_before and record.expiresAt <= expires_before and record.expiresAt > expires_after then
+        redis.call('zadd', KEYS[2], ARGV[5], user)
+        redis.call('hset', KEYS[3], user, owner)
+        redis.call('sadd', KEYS[4], user)
+        out[#out + 1] = member
+        out[#out + 1] = raw
+        claimed = claimed + 1
+        if claimed >= want then
+          out[1] = member
+          redis.call('pexpire', KEYS[4], tonumber(ARGV[5]) - now)
+          return out
+        end
+      end
+    end
+  end
+  if #members < batch then
+    out[1] = ''
+    break
+  end
+  min = '(' .. members[#members]
+  out[1] = members[#members]
+end
+if claimed > 0 then redis.call('pexpire', KEYS[4], tonumber(ARGV[5]) - now) end
+return out`;
+
+/**
+ * Ends up to ARGV[2] claims of one owner. KEYS: the claims, the claims' owners, the owner's set of claimed user
+ * ids. ARGV: owner, how many. A claim taken over by another owner since is left alone. Returns how many ids
+ * are left in the owner's set (call again while > 0).
+ */
+export const RELEASE_CLAIMS = `local users = redis.call('spop', KEYS[3], tonumber(ARGV[2]))
+for _, user in ipairs(users) do
+  if redis.call('hget', KEYS[2], user) == ARGV[1] then
+    redis.call('zrem', KEYS[1], user)
+    redis.call('hdel', KEYS[2], user)
+  end
+end
+return redis.call('scard', KEYS[3])`;

@@ -21,6 +21,11 @@ export interface TokenStoreFixture {
   cleanup(): Promise<void>;
   /** The clock the store judges expiry by, in milliseconds. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * `false` for a store that ignores `DueQuery.claim` (allowed: claims only spare concurrent upkeep workers
+   * work); its claim cases are skipped. Default `true`.
+   */
+  readonly claims?: boolean;
 }
 
 /** What a setup reports when the store's server cannot be reached. */
@@ -96,6 +101,7 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
     const hasLock = typeof probe.store.acquireLock === 'function';
     const hasConsumeOnce = typeof probe.store.consumeOnce === 'function';
     const hasPeek = typeof probe.store.peek === 'function';
+    const hasClaims = probe.claims !== false;
     await probe.cleanup();
 
     let fixture: TokenStoreFixture;
@@ -286,6 +292,93 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
         const due = await store.listDue({ issuedBefore: base, expiresBefore: now() + 4 * DAY, expiresAfter: now(), limit: 1 });
         expect(due).toHaveLength(1);
         expect(due[0]?.issuedAt).toBe(base);
+      });
+    });
+
+    describe.skipIf(!hasClaims)('listDue with claim', () => {
+      const CLAIM = { ttlMs: 60_000, owner: 'worker-a' };
+      const OTHER = { ttlMs: 60_000, owner: 'worker-b' };
+
+      async function seed(count: number): Promise<string[]> {
+        const t = now();
+        const ids = Array.from({ length: count }, (_, i) => `${10_000 + i}`);
+        // Groups of three share an expiry: the claim must page by the keyset, ties broken by userId.
+        await Promise.all(ids.map((id, i) => store.set(token(id, { expiresAt: t + DAY + Math.floor(i / 3) * 60_000 }))));
+        return ids;
+      }
+      const dueQuery = () => ({ issuedBefore: now(), expiresBefore: now() + 2 * DAY, expiresAfter: now() });
+
+      it('splits the due tokens between workers listing at the same time: each token listed by exactly one', async () => {
+        const ids = await seed(60);
+        const seen: string[][] = [[], [], []];
+        await Promise.all(
+          seen.map(async (mine, worker) => {
+            const claim = { ttlMs: 60_000, owner: `worker-${worker}` };
+            let after: { expiresAt: number; userId: string } | undefined;
+            for (let page = 0; page < 60; page++) {
+              const batch = await store.listDue({ ...dueQuery(), limit: 4, claim, ...(after ? { after } : {}) });
+              if (batch.length === 0) return;
+              mine.push(...batch.map((r) => r.userId));
+              const last = batch[batch.length - 1]!;
+              after = { expiresAt: last.expiresAt, userId: last.userId };
+            }
+          }),
+        );
+        const all = seen.flat();
+        expect(new Set(all).size).toBe(all.length);
+        expect([...all].sort()).toEqual(ids);
+        // Every worker got a share: none walked the whole listing alone.
+        for (const mine of seen) expect(mine.length).toBeLessThan(ids.length);
+      });
+
+      it("leaves another owner's claims out of a claiming listing, but not the owner's own, nor a plain listing", async () => {
+        const ids = await seed(9);
+        const first = await store.listDue({ ...dueQuery(), limit: 5, claim: CLAIM });
+        expect(first.map((r) => r.userId)).toEqual(ids.slice(0, 5));
+        // A second worker starting from the beginning (no cursor) is given the rest, in listing order.
+        const second = await store.listDue({ ...dueQuery(), limit: 10, claim: OTHER });
+        expect(second.map((r) => r.userId)).toEqual(ids.slice(5));
+        expect(await store.listDue({ ...dueQuery(), limit: 10, claim: { ttlMs: 60_000, owner: 'worker-c' } })).toEqual([]);
+        // The first worker's next run lists its own claims again (and not the second worker's).
+        expect((await store.listDue({ ...dueQuery(), limit: 10, claim: CLAIM })).map((r) => r.userId)).toEqual(ids.slice(0, 5));
+        expect((await store.listDue({ ...dueQuery(), limit: 10 })).map((r) => r.userId)).toEqual(ids);
+      });
+
+      it('reads on past a long run of tokens claimed by others instead of stopping short', async () => {
+        // More than one bounded step of a store's scan (Redis: 8 × 200 index members per script call).
+        const ids = await seed(1_710);
+        const taken = await store.listDue({ ...dueQuery(), limit: 1_700, claim: CLAIM });
+        expect(taken).toHaveLength(1_700);
+        const rest = await store.listDue({ ...dueQuery(), limit: 4, claim: OTHER });
+        expect(rest.map((r) => r.userId)).toEqual(ids.slice(1_700, 1_704));
+      });
+
+      it('claims only what matches: a token that is not due stays unclaimed for later', async () => {
+        const t = now();
+        await store.set(token('young', { issuedAt: t, expiresAt: t + DAY }));
+        await store.set(token('old', { issuedAt: t - 30 * DAY, expiresAt: t + DAY + 1 }));
+        const query = { issuedBefore: t - DAY, expiresBefore: t + 2 * DAY, expiresAfter: t, limit: 10 };
+        expect((await store.listDue({ ...query, claim: CLAIM })).map((r) => r.userId)).toEqual(['old']);
+        // Once old enough, the young token is listed to another owner: the first listing did not claim it.
+        expect((await store.listDue({ ...query, issuedBefore: t, claim: OTHER })).map((r) => r.userId)).toEqual(['young']);
+      });
+
+      it("releaseClaims ends the owner's claims at once, and only the owner's", async () => {
+        const ids = await seed(6);
+        expect(await store.listDue({ ...dueQuery(), limit: 3, claim: CLAIM })).toHaveLength(3);
+        expect(await store.listDue({ ...dueQuery(), limit: 10, claim: OTHER })).toHaveLength(3);
+        await store.releaseClaims!('worker-a');
+        expect((await store.listDue({ ...dueQuery(), limit: 10, claim: { ttlMs: 60_000, owner: 'worker-c' } })).map((r) => r.userId)).toEqual(ids.slice(0, 3));
+        await store.releaseClaims!('worker-nobody');
+        expect(await store.listDue({ ...dueQuery(), limit: 10, claim: { ttlMs: 60_000, owner: 'worker-d' } })).toEqual([]);
+      });
+
+      it('ends a claim after ttlMs: the tokens are listed again', async () => {
+        const ids = await seed(3);
+        expect(await store.listDue({ ...dueQuery(), limit: 10, claim: { ttlMs: 300, owner: 'worker-a' } })).toHaveLength(3);
+        expect(await store.listDue({ ...dueQuery(), limit: 10, claim: OTHER })).toEqual([]);
+        await sleep(700);
+        expect((await store.listDue({ ...dueQuery(), limit: 10, claim: OTHER })).map((r) => r.userId)).toEqual(ids);
       });
     });
 
