@@ -13,7 +13,7 @@
 import type { AuthContext } from './context.js';
 import { isThreadsAuthError, type ThreadsAuthError } from './errors.js';
 import { REAL_TIMERS, startUpkeep } from './upkeep-runner.js';
-import type { StartUpkeepOptions, Upkeep, UpkeepFailure, UpkeepOptions, UpkeepProgress, UpkeepReport, UpkeepTimers } from './upkeep-options.js';
+import type { Upkeep, UpkeepFailure, UpkeepOptions, UpkeepProgress, UpkeepReport, UpkeepTimers } from './upkeep-options.js';
 import { resolveRun } from './upkeep-options.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { SessionCodec } from './session.js';
