@@ -84,6 +84,8 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
     let page: StoredToken[] = [];
     let next = 0;
     let exhausted = false;
+    /** The next page, read while the refreshes of this one run, so launching never waits on the store. */
+    let ahead: Promise<StoredToken[]> | undefined;
 
     const progress = (): UpkeepProgress => ({ ...counts, ...(pausedUntil > now() ? { pausedUntil } : {}) });
     const tell = () => {
@@ -197,8 +199,13 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
         }
         let task = dueRetry();
         if (task === undefined && !exhausted) {
+          if (ahead === undefined && page.length - next <= Math.max(o.concurrency, page.length / 2)) {
+            ahead = readPage();
+            ahead.catch(() => {}); // Awaited below; this only keeps a failure from counting as unhandled meanwhile.
+          }
           if (next >= page.length) {
-            page = await readPage();
+            page = await ahead!;
+            ahead = undefined;
             next = 0;
             counts.listed += page.length;
             exhausted = page.length === 0;
@@ -217,7 +224,7 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
       }
     } finally {
       // A refresh Meta has answered must be persisted: let the ones in flight finish, even on abort or error.
-      await Promise.allSettled(inFlight);
+      await Promise.allSettled([...inFlight, ahead]);
       // What this run listed is handled (or given up): open it to every worker now rather than at the claim's end.
       if (store.releaseClaims !== undefined) await store.releaseClaims(owner).catch((error: unknown) => ctx.report(error));
     }
