@@ -7,7 +7,7 @@
  * listing that no worker can refresh (sealed under a secret rotated away): every other token must still be
  * refreshed in the same run.
  *
- *   node bench/upkeep.mjs [--tokens 100000] [--latency 100] [--concurrency 64] [--page-size 500]
+ *   node bench/upkeep.mjs [--tokens 100000] [--latency 100] [--concurrency 16] [--page-size 500]
  *                         [--workers 1,2,4] [--stores redis,postgres] [--scenarios clean,poisoned] [--poison 1000]
  *
  * Seeding: the fake mints one long-lived token per user (`issueLongLivedToken`, 58 days old, 2 days left) and a
@@ -39,7 +39,7 @@ const { values: args } = parseArgs({
   options: {
     tokens: { type: 'string', default: '100000' },
     latency: { type: 'string', default: '100' },
-    concurrency: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: '16' },
     'page-size': { type: 'string', default: '500' },
     workers: { type: 'string', default: '1,2,4' },
     stores: { type: 'string', default: 'redis,postgres' },
