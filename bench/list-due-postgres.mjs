@@ -2,7 +2,11 @@
 /**
  * What `PostgresTokenStore.listDue` costs on a million tokens: the first page, and a page 100 000 rows deep
  * reached with the keyset cursor (beside the same page by OFFSET, which the cursor replaces), as the median of
- * several calls, plus `EXPLAIN (ANALYZE, BUFFERS)` of the exact statements the store sent.
+ * several calls, plus `EXPLAIN (ANALYZE, BUFFERS)` of the exact statements the store sent. Then the claiming
+ * listing (`DueQuery.claim`) as the upkeep sends it, a page of 500 under one worker's owner: on a fresh lock
+ * table, past the first 2 000 due rows claimed by four other owners, and 100 000 rows deep by the cursor; the
+ * worker's claims are released between calls (untimed), so each call claims the same rows afresh. Its plans
+ * are taken inside a transaction that is rolled back, as EXPLAIN ANALYZE runs the INSERT of the claims.
  *
  *   node bench/list-due-postgres.mjs [--rows 1000000] [--calls 21]
  *
@@ -23,10 +27,20 @@ const CALLS = Number(args.calls);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DAY = 86_400_000;
 const LIMIT = 100;
+/** The upkeep's defaults: `pageSize` 500 and `CLAIM_TTL_MS` (packages/core/src/upkeep.ts). */
+const PAGE = 500;
+const CLAIM_TTL_MS = 5 * 60_000;
+/** Four other workers holding a page of claims each, as four upkeep workers at once do. */
+const OTHER_WORKERS = 4;
+/** An owner as the upkeep names itself: 12 random bytes, base64url. */
+const ownerName = () => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(12))).toString('base64url');
 
 const tableName = `threads_auth_bench_${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
-const store = new PostgresTokenStore({ pool, tableName, createTable: false, timeoutMs: 30_000 });
+// The store's clock stays at the start: its background purge deletes tokens expired by its clock, which would
+// otherwise take the front of the listing (rows expiring during the run) away between a check and a call.
+const now = Date.now();
+const store = new PostgresTokenStore({ pool, tableName, createTable: false, timeoutMs: 30_000, now: () => now });
 const log = (line) => process.stderr.write(`${line}\n`);
 
 // The statements the store sends, recorded on their way to pg, to EXPLAIN them exactly as sent.
@@ -49,13 +63,19 @@ process.once('SIGINT', () => {
   dropTables().finally(() => process.exit(130));
 });
 
-async function timeCalls(call) {
-  for (let i = 0; i < 3; i++) await call(); // warm-up: plan cache, buffers
+/** `call` 3 times to warm up then CALLS times timed; `check` judges each result, `between` runs untimed after each. */
+async function timeCalls(call, { check = () => {}, between = async () => {} } = {}) {
+  for (let i = 0; i < 3; i++) {
+    check(await call()); // warm-up: plan cache, buffers
+    await between();
+  }
   const ms = [];
   for (let i = 0; i < CALLS; i++) {
     const started = performance.now();
-    await call();
+    const result = await call();
     ms.push(performance.now() - started);
+    check(result);
+    await between();
   }
   const sorted = [...ms].sort((a, b) => a - b);
   return { median: median(ms), min: sorted[0], max: sorted[sorted.length - 1] };
@@ -66,6 +86,19 @@ async function explain(config) {
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
+/** EXPLAIN ANALYZE of a statement that writes (the claims' INSERT), in a transaction rolled back. */
+async function explainRolledBack(config) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${config.text}`, config.values);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
 const fmt = (ms) => ms.toFixed(2);
 
 try {
@@ -73,7 +106,6 @@ try {
   await migrate(pool, { tableName });
   // Load without the due index, then build it by running the migration again: that is the cost an upgrade pays.
   await pool.query(`DROP INDEX "${tableName}_due_idx"`);
-  const now = Date.now();
   log(`loading ${ROWS} rows into ${tableName} ...`);
   let started = performance.now();
   // Tokens issued over the last 60 days, each valid 60 days, expiry at whole minutes so that several users
@@ -134,6 +166,53 @@ try {
   );
   const firstPlan = await explain(firstSql);
   const deepPlan = await explain(deepSql);
+  // The plain listing at the upkeep's page size, beside the claiming one.
+  const plainPage = await timeCalls(() => store.listDue({ ...due, limit: PAGE }));
+
+  // The claiming listing, as refreshDue sends it: pages of PAGE, one owner per worker, the upkeep's claim ttl.
+  const locks = `"${tableName}_locks"`;
+  const worker = ownerName();
+  const claimQuery = { ...due, limit: PAGE, claim: { ttlMs: CLAIM_TTL_MS, owner: worker } };
+  const release = () => store.releaseClaims(worker);
+  /** The user ids of the PAGE due rows after the first `offset`, by plain SQL: what a claiming page must hold. */
+  const idsAt = async (offset) => {
+    const { rows } = await pool.query(
+      `SELECT user_id FROM "${tableName}" WHERE issued_at <= $1 AND expires_at <= $2 AND expires_at > $3
+       ORDER BY expires_at, user_id COLLATE "C" OFFSET $4 LIMIT $5`,
+      [due.issuedBefore, due.expiresBefore, due.expiresAfter, offset, PAGE],
+    );
+    return rows.map((r) => r.user_id).join();
+  };
+  const expect = (ids, what) => (page) => {
+    const got = page.map((t) => t.userId);
+    if (got.join() !== ids) {
+      const want = ids.split(',');
+      const at = got.findIndex((id, i) => id !== want[i]);
+      throw new Error(`the claiming page ${what} is not the rows it should claim: ${got.length} rows, row ${at} is ${got[at]} where ${want[at]} was due`);
+    }
+  };
+  /** Times one claiming case; returns its timings, its first statement as sent, and statements per call. */
+  const timeClaims = async (query, ids, what) => {
+    sent.length = 0;
+    const timing = await timeCalls(() => store.listDue(query), { check: expect(ids, what), between: release });
+    return { ...timing, sql: sent[0], statements: sent.length / (CALLS + 3) };
+  };
+  // A lock table as the upkeep leaves it between runs: empty, vacuumed and analyzed.
+  await pool.query(`VACUUM ANALYZE ${locks}`);
+  const claimFirst = await timeClaims(claimQuery, await idsAt(0), 'on a fresh table');
+  const claimFirstPlan = await explainRolledBack(claimFirst.sql);
+  const claimDeep = await timeClaims({ ...claimQuery, after }, await idsAt(DEEP), `after row ${DEEP}`);
+  const claimDeepPlan = await explainRolledBack(claimDeep.sql);
+  // Other workers hold a page each: the first HELD due rows are theirs, and the worker's page is the rows after.
+  const HELD = OTHER_WORKERS * PAGE;
+  for (let i = 0; i < OTHER_WORKERS; i++) {
+    const held = await store.listDue({ ...due, limit: PAGE, claim: { ttlMs: CLAIM_TTL_MS, owner: ownerName() } });
+    if (held.length !== PAGE) throw new Error('another worker did not get a whole page of claims');
+  }
+  await pool.query(`ANALYZE ${locks}`);
+  const claimHeld = await timeClaims(claimQuery, await idsAt(HELD), `past ${HELD} held rows`);
+  const claimHeldPlan = await explainRolledBack(claimHeld.sql);
+  await pool.query(`DELETE FROM ${locks}`);
 
   const out = [
     `PostgreSQL ${version[0].server_version}, ${ROWS.toLocaleString('en-US')} tokens, ${matching.toLocaleString('en-US')} of them due ` +
@@ -148,6 +227,33 @@ try {
         [`same page by \`OFFSET ${DEEP}\` (for comparison; not what the store does)`, fmt(offset.median), fmt(offset.min), fmt(offset.max)],
       ],
       ['l', 'r', 'r', 'r'],
+    ),
+    '',
+    `Claiming listing (\`DueQuery.claim\`) as the upkeep sends it: limit ${PAGE} (the upkeep's page size), claim ttl ` +
+      `${CLAIM_TTL_MS / 60_000} min, one owner for the worker; its claims released after each call (untimed), so each call ` +
+      'claims the same rows afresh and commits their inserts.',
+    '',
+    table(
+      ['listDue, limit 500', 'median ms', 'min ms', 'max ms', 'statements per call'],
+      [
+        ['plain first page (no claim), for comparison', fmt(plainPage.median), fmt(plainPage.min), fmt(plainPage.max), '1'],
+        ['claiming first page, no claims held', fmt(claimFirst.median), fmt(claimFirst.min), fmt(claimFirst.max), String(claimFirst.statements)],
+        [
+          `claiming page while ${OTHER_WORKERS} other owners hold the first ${HELD.toLocaleString('en-US')} due rows`,
+          fmt(claimHeld.median),
+          fmt(claimHeld.min),
+          fmt(claimHeld.max),
+          String(claimHeld.statements),
+        ],
+        [
+          `claiming page after row ${DEEP.toLocaleString('en-US')}, keyset cursor \`after\``,
+          fmt(claimDeep.median),
+          fmt(claimDeep.min),
+          fmt(claimDeep.max),
+          String(claimDeep.statements),
+        ],
+      ],
+      ['l', 'r', 'r', 'r', 'r'],
     ),
     '',
     `Loading the rows took ${fmt(loadMs)} ms; building \`_due_idx\` over them (the migration on an existing table) ${fmt(indexMs)} ms.`,
@@ -166,6 +272,28 @@ try {
     deepSql.text.replace(/\s+/g, ' ').trim(),
     '',
     deepPlan,
+    '```',
+    '',
+    'Claiming first page, as the store sent it (EXPLAIN ANALYZE in a transaction rolled back):',
+    '',
+    '```',
+    claimFirst.sql.text.replace(/\s+/g, ' ').trim(),
+    '',
+    claimFirstPlan,
+    '```',
+    '',
+    `Claiming page past the ${HELD.toLocaleString('en-US')} rows other owners hold:`,
+    '',
+    '```',
+    claimHeldPlan,
+    '```',
+    '',
+    `Claiming page after row ${DEEP.toLocaleString('en-US')}:`,
+    '',
+    '```',
+    claimDeep.sql.text.replace(/\s+/g, ' ').trim(),
+    '',
+    claimDeepPlan,
     '```',
   ];
   process.stdout.write(`${out.join('\n').replaceAll(tableName, 'threads_auth_bench')}\n`);

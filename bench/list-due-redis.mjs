@@ -1,6 +1,10 @@
 // listDue on RedisTokenStore with 1 000 000 tokens: the cost of the first page and of a page deep into the
 // keyset cursor (median of several calls), wall time and Redis' own time per command, beside what an OFFSET read
-// at the same depth would cost.
+// at the same depth would cost. Then the claiming listing (`DueQuery.claim`, the CLAIM_DUE script) as the upkeep
+// sends it, a page of 500 under one worker's owner: with no claims held, past the first 2 000 tokens claimed by
+// four other owners, and after a cursor at token 100 000; the worker's claims are released after each call
+// (untimed), so each call claims the same tokens afresh. Redis' own time per EVAL comes from INFO commandstats
+// read before and after each timed call.
 //
 //   node bench/list-due-redis.mjs                 # after a build; starts a throwaway redis-server on a free port
 //   node bench/list-due-redis.mjs --url redis://127.0.0.1:6379   # or REDIS_URL: an existing Redis
@@ -33,6 +37,16 @@ const DAY = 86_400_000;
 const BATCH = 5_000;
 // A sealed token as threads-auth writes it is about this long (AES-256-GCM of the token record, base64url).
 const SEALED = 'v1.'.padEnd(360, 'A-_z09xY');
+/** The upkeep's defaults: `pageSize` 500 and `CLAIM_TTL_MS` (packages/core/src/upkeep.ts). */
+const PAGE = 500;
+const CLAIM_TTL_MS = 5 * 60_000;
+/** Four other workers holding a page of claims each, as four upkeep workers at once do. */
+const OTHER_WORKERS = 4;
+const HELD = OTHER_WORKERS * PAGE;
+// 100 000 tokens deep, or halfway down a smaller set (a --tokens run for a quick check).
+const CLAIM_DEPTH = Math.min(100_000, Math.floor(TOKENS / 2));
+/** An owner as the upkeep names itself: 12 random bytes, base64url. */
+const ownerName = () => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(12))).toString('base64url');
 
 const log = (line) => process.stderr.write(`${line}\n`);
 
@@ -135,22 +149,34 @@ try {
     for (const match of text.matchAll(/cmdstat_(\w+):calls=(\d+),usec=(\d+)/g)) stats[match[1]] = { calls: Number(match[2]), usec: Number(match[3]) };
     return stats;
   }
-  async function measure(name, run, check) {
-    for (let i = 0; i < 3; i++) check(await run());
-    const before = await commandStats();
+  /**
+   * `run` 3 times to warm up, then CALLS times timed; `between` runs untimed after each call (the claims'
+   * release, itself an EVAL), so commandstats are read around each timed call alone.
+   */
+  async function measure(name, run, check, between = async () => {}) {
+    for (let i = 0; i < 3; i++) {
+      check(await run());
+      await between();
+    }
     const times = [];
+    const totals = {};
     for (let i = 0; i < CALLS; i++) {
+      const before = await commandStats();
       const start = performance.now();
       const result = await run();
       times.push(performance.now() - start);
+      const after = await commandStats();
       check(result);
+      await between();
+      for (const command of ['zrangebylex', 'mget', 'eval']) {
+        totals[command] ??= { calls: 0, usec: 0 };
+        totals[command].calls += (after[command]?.calls ?? 0) - (before[command]?.calls ?? 0);
+        totals[command].usec += (after[command]?.usec ?? 0) - (before[command]?.usec ?? 0);
+      }
     }
-    const after = await commandStats();
     const server = {};
-    for (const command of ['zrangebylex', 'mget']) {
-      const calls = (after[command]?.calls ?? 0) - (before[command]?.calls ?? 0);
-      const usec = (after[command]?.usec ?? 0) - (before[command]?.usec ?? 0);
-      if (calls > 0) server[command] = usec / calls;
+    for (const [command, { calls, usec }] of Object.entries(totals)) {
+      if (calls > 0) server[command] = { perCommand: usec / calls, perCall: usec / CALLS, callsPerCall: calls / CALLS };
     }
     times.sort((a, b) => a - b);
     const result = { name, median: times[Math.floor(times.length / 2)], min: times[0], max: times.at(-1), server };
@@ -178,17 +204,72 @@ try {
       check: (members) => members.length === LIMIT,
     },
   ];
-  const pass = async () => {
+  // The claiming listing, as refreshDue sends it: pages of PAGE, one owner per worker, the upkeep's claim ttl.
+  const worker = ownerName();
+  const claimQuery = { ...query, limit: PAGE, claim: { ttlMs: CLAIM_TTL_MS, owner: worker } };
+  /** A page of PAGE tokens from token `from` on, in order. */
+  const pageFrom = (from) => (page) =>
+    page.length === PAGE && page.every((token, i) => token.userId === userId(from + i));
+  const release = () => store.releaseClaims(worker);
+  const others = [];
+  const claimCases = [
+    {
+      name: `\`listDue\` first page, no claim (limit ${PAGE}), for comparison`,
+      run: () => store.listDue({ ...query, limit: PAGE }),
+      check: pageFrom(0),
+    },
+    { name: 'claiming first page, no claims held', run: () => store.listDue(claimQuery), check: pageFrom(0), between: release },
+    {
+      name: `claiming page after a cursor at token ${CLAIM_DEPTH.toLocaleString('en')}`,
+      run: () => store.listDue({ ...claimQuery, after: { expiresAt: expiry(CLAIM_DEPTH - 1), userId: userId(CLAIM_DEPTH - 1) } }),
+      check: pageFrom(CLAIM_DEPTH),
+      between: release,
+    },
+    {
+      name: `claiming page while ${OTHER_WORKERS} other owners hold the first ${HELD.toLocaleString('en')} tokens`,
+      // The other workers claim a page each, in turn: tokens 0 … HELD - 1.
+      setup: async () => {
+        for (let i = 0; i < OTHER_WORKERS; i++) {
+          const owner = ownerName();
+          others.push(owner);
+          const held = await store.listDue({ ...query, limit: PAGE, claim: { ttlMs: CLAIM_TTL_MS, owner } });
+          if (!pageFrom(i * PAGE)(held)) throw new Error('bench: another worker did not claim the page it should');
+        }
+      },
+      teardown: async () => {
+        for (const owner of others.splice(0)) await store.releaseClaims(owner);
+      },
+      run: () => store.listDue(claimQuery),
+      check: pageFrom(HELD),
+      between: release,
+    },
+  ];
+  const pass = async (list) => {
     const results = [];
-    for (const c of cases) results.push(await measure(c.name, c.run, (result) => {
-      if (!c.check(result)) throw new Error(`bench: wrong result for ${c.name}`);
-    }));
+    for (const c of list) {
+      await c.setup?.();
+      results.push(
+        await measure(
+          c.name,
+          c.run,
+          (result) => {
+            if (!c.check(result)) throw new Error(`bench: wrong result for ${c.name}`);
+          },
+          c.between,
+        ),
+      );
+      await c.teardown?.();
+    }
     return results;
   };
-  await pass();
-  const rows = await pass();
+  await pass(cases);
+  const rows = await pass(cases);
+  await pass(claimCases);
+  const claimRows = await pass(claimCases);
+  const claimsLeft = await redis.zcard(`{${keyPrefix}}claims`);
+  if (claimsLeft !== 0) throw new Error(`bench: ${claimsLeft} claims left after releasing them all`);
 
-  const us = (value) => (value === undefined ? '—' : `${Math.round(value)} µs`);
+  const us = (value) => (value === undefined ? '—' : `${Math.round(value?.perCommand ?? value).toLocaleString('en')} µs`);
   const lines = [
     `listDue on RedisTokenStore: ${TOKENS.toLocaleString('en')} tokens, Redis ${version} (${target.own ? 'own redis-server' : 'existing Redis'}), ${memory} used; ${CALLS} calls per row (median, min – max).`,
     '',
@@ -197,6 +278,20 @@ try {
     ...rows.map(
       (r) => `| ${r.name} | ${r.median.toFixed(2)} ms | ${r.min.toFixed(2)} – ${r.max.toFixed(2)} ms | ${us(r.server.zrangebylex)} | ${us(r.server.mget)} |`,
     ),
+    '',
+    `The claiming listing as the upkeep sends it: limit ${PAGE} (the upkeep's page size), claim ttl ${CLAIM_TTL_MS / 60_000} min, ` +
+      "one owner for the worker, its claims released after each call (untimed); Redis' time from INFO commandstats " +
+      '(`eval` includes the commands the script runs).',
+    '',
+    '| call (limit 500) | median | min – max | EVALs per call | Redis time per EVAL | Redis time per call |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...claimRows.map((r) => {
+      const e = r.server.eval;
+      const plain = e === undefined;
+      const perCall = plain ? (r.server.zrangebylex?.perCall ?? 0) + (r.server.mget?.perCall ?? 0) : e.perCall;
+      const commands = plain ? `${r.server.zrangebylex?.callsPerCall ?? 0} ZRANGEBYLEX + ${r.server.mget?.callsPerCall ?? 0} MGET` : String(e.callsPerCall);
+      return `| ${r.name} | ${r.median.toFixed(2)} ms | ${r.min.toFixed(2)} – ${r.max.toFixed(2)} ms | ${plain ? `— (${commands})` : commands} | ${plain ? '—' : us(e.perCommand)} | ${us(perCall)} |`;
+    }),
     '',
     `Writes: ${TOKENS.toLocaleString('en')} \`set\` calls (one EVAL each, ${BATCH} in flight) in ${writeSeconds.toFixed(1)} s (${Math.round(TOKENS / writeSeconds).toLocaleString('en')}/s).`,
     'A page is `ZRANGEBYLEX {prefix}due (<cursor member> (<expiresBefore>; LIMIT 0 <n>` (O(log N + n)) and one `MGET` of the n records.',
