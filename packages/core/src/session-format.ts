@@ -57,8 +57,8 @@ export function encodeCookiePayload(p: CookiePayload): Buffer | undefined {
 export function decodeCookiePayload(bytes: Buffer): CookiePayload | undefined {
   const tag = bytes[0];
   if ((tag !== TOKEN && tag !== REFERENCE) || bytes.length < 1 + ID_BYTES + 12) return undefined;
-  let at = 1;
-  const id = bytes.subarray(at, (at += ID_BYTES)).toString('base64url');
+  const id = bytes.subarray(1, 1 + ID_BYTES).toString('base64url');
+  let at = 1 + ID_BYTES;
   const time = () => {
     const n = bytes.readUIntBE(at, 6);
     at += 6;
@@ -72,8 +72,9 @@ export function decodeCookiePayload(bytes: Buffer): CookiePayload | undefined {
       length |= (b & 0x7f) << shift;
       if (b < 0x80) break;
     }
-    if (at + length > bytes.length) return undefined;
-    return bytes.toString('utf8', at, (at += length));
+    const from = at;
+    at += length;
+    return at > bytes.length ? undefined : bytes.toString('utf8', from, at);
   };
   try {
     const startedAt = time();
