@@ -28,4 +28,8 @@ export class Recent<K> {
   get(key: K): number | undefined {
     return this.#at.get(key);
   }
+  /** How many keys are kept: 0 lets a caller skip the lookup. */
+  get size(): number {
+    return this.#at.size;
+  }
 }

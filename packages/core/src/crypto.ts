@@ -51,17 +51,17 @@ export function deriveKey(secret: string, purpose: KeyPurpose, binding = ''): Bu
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** AES-256-GCM: base64url(iv ‖ ciphertext ‖ tag) of `plaintext` under `key`, with a fresh random 96-bit IV. */
-export function encrypt(key: Uint8Array, plaintext: string, random: RandomBytes): string {
+/** AES-256-GCM: base64url(iv ‖ ciphertext ‖ tag) of `plaintext` (text as UTF-8, or bytes) under `key`, with a fresh random 96-bit IV. */
+export function encrypt(key: Uint8Array, plaintext: string | Uint8Array, random: RandomBytes): string {
   const iv = random(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = cipher.update(plaintext, 'utf8');
+  const body = typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext);
   const final = cipher.final();
   return Buffer.concat([iv, body, final, cipher.getAuthTag()]).toString('base64url');
 }
 
-/** The plaintext of a value made by {@link encrypt} under one of `keys` (and the index of that key), or `undefined`. */
-export function decrypt(keys: readonly Uint8Array[], sealed: string): { readonly plaintext: string; readonly keyIndex: number } | undefined {
+/** The plaintext bytes of a value made by {@link encrypt} under one of `keys` (and the index of that key), or `undefined`. */
+export function decrypt(keys: readonly Uint8Array[], sealed: string): { readonly plaintext: Buffer; readonly keyIndex: number } | undefined {
   const raw = Buffer.from(sealed, 'base64url');
   if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
   const iv = raw.subarray(0, IV_BYTES);
@@ -71,7 +71,7 @@ export function decrypt(keys: readonly Uint8Array[], sealed: string): { readonly
     try {
       const decipher = createDecipheriv('aes-256-gcm', keys[keyIndex]!, iv);
       decipher.setAuthTag(tag);
-      return { plaintext: Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8'), keyIndex };
+      return { plaintext: Buffer.concat([decipher.update(body), decipher.final()]), keyIndex };
     } catch {
       // wrong key or tampered: try the next one
     }

@@ -1,5 +1,6 @@
 /**
- * Sealing: authenticated encryption of small JSON values for cookies and for tokens at rest.
+ * Sealing: authenticated encryption of small JSON values (or bytes: the session cookie's compact form) for cookies
+ * and for tokens at rest.
  *
  * AES-256-GCM with a 96-bit random IV, keys derived from `secret` with HKDF-SHA256, one key per purpose
  * (`state`, `session`, `store`) so a value sealed for one use can never be accepted for another.
@@ -25,6 +26,10 @@ export interface Sealer {
    * so that the caller can re-seal it with the current one.
    */
   open(sealed: string): { readonly value: unknown; readonly stale: boolean } | undefined;
+  /** Seals `bytes` as they are (no JSON): for a payload with its own compact encoding. */
+  sealBytes(bytes: Uint8Array): string;
+  /** The bytes sealed (by {@link Sealer.sealBytes}, or the UTF-8 of a JSON value), and whether with an older secret. */
+  openBytes(sealed: string): { readonly bytes: Buffer; readonly stale: boolean } | undefined;
 }
 
 /**
@@ -35,12 +40,16 @@ export interface Sealer {
 export function createSealer(secrets: readonly string[], purpose: SealPurpose, randomBytes: RandomBytes, binding = ''): Sealer {
   const keys = secrets.map((secret) => deriveKey(secret, purpose, binding));
   const sealingKey = keys[0]!;
-  const open = (sealed: string) => {
+  const openBytes = (sealed: string) => {
     if (sealed.length < 40 || sealed.length > 8192) return undefined;
     const opened = decrypt(keys, sealed);
+    return opened === undefined ? undefined : { bytes: opened.plaintext, stale: opened.keyIndex > 0 };
+  };
+  const open = (sealed: string) => {
+    const opened = openBytes(sealed);
     if (opened === undefined) return undefined;
     try {
-      return { value: JSON.parse(opened.plaintext) as unknown, stale: opened.keyIndex > 0 };
+      return { value: JSON.parse(opened.bytes.toString('utf8')) as unknown, stale: opened.stale };
     } catch {
       return undefined;
     }
@@ -49,5 +58,7 @@ export function createSealer(secrets: readonly string[], purpose: SealPurpose, r
     seal: (value) => encrypt(sealingKey, JSON.stringify(value), randomBytes),
     unseal: (sealed) => open(sealed)?.value,
     open,
+    sealBytes: (bytes) => encrypt(sealingKey, bytes, randomBytes),
+    openBytes,
   };
 }

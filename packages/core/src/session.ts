@@ -16,6 +16,7 @@ import type { SetCookie } from './cookies.js';
 import { base64url } from './crypto.js';
 import { pass, type PassOutcome } from './outcome.js';
 import type { PendingWrites } from './pending-writes.js';
+import { decodeCookiePayload, encodeCookiePayload, type CookiePayload } from './session-format.js';
 import type { StoredToken } from './store.js';
 import { toThreadsToken, type ThreadsToken, type TokenRecord } from './token.js';
 
@@ -105,13 +106,31 @@ export interface SessionCodec {
   read(userId: string, consistent?: boolean): Promise<Session | undefined>;
 }
 
-/** Sealed cookie fields: cookie mode `{k, s, i, r}`, store mode `{u, s, i, r}`. */
+/** The JSON form of a session cookie (sealed before the compact one, and still for values it cannot carry). */
 interface CookieFields {
   readonly k?: unknown;
   readonly u?: unknown;
   readonly s?: unknown;
   readonly i?: unknown;
   readonly r?: unknown;
+}
+
+/** The JSON fields of `p`: cookie mode `{k, s, i, r}`, store mode `{u, s, i, r}`. */
+function toJson(p: CookiePayload): CookieFields {
+  return p.record !== undefined ? { k: p.record, s: p.id, i: p.startedAt, r: p.renewedAt } : { u: p.userId, s: p.id, i: p.startedAt, r: p.renewedAt };
+}
+
+/** What a JSON-sealed cookie carries, or `undefined` when it is not one. */
+function fromJson(bytes: Buffer): CookiePayload | undefined {
+  let f: CookieFields;
+  try {
+    f = JSON.parse(bytes.toString('utf8')) as CookieFields;
+  } catch {
+    return undefined;
+  }
+  if (typeof f !== 'object' || f === null || typeof f.s !== 'string' || typeof f.i !== 'number' || typeof f.r !== 'number') return undefined;
+  if (isTokenRecord(f.k)) return { id: f.s, startedAt: f.i, renewedAt: f.r, userId: f.k.userId, record: f.k };
+  return typeof f.u === 'string' && f.k === undefined ? { id: f.s, startedAt: f.i, renewedAt: f.r, userId: f.u } : undefined;
 }
 
 /** Builds the codec. `pending` holds token writes the store has not taken yet. */
@@ -134,14 +153,15 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
   function carried(value: string): (Carried & { active?: Active }) | undefined {
     const cached = cookieCache.get(value);
     if (cached !== undefined) return cached;
-    const opened = sealers.session.open(value);
-    const f = opened?.value as CookieFields | undefined;
-    if (f === undefined || typeof f.s !== 'string' || typeof f.i !== 'number' || typeof f.r !== 'number') return undefined;
+    const opened = sealers.session.openBytes(value);
+    if (opened === undefined) return undefined;
+    const p = decodeCookiePayload(opened.bytes) ?? fromJson(opened.bytes);
+    if (p === undefined) return undefined;
     let entry: Carried;
-    if (store === undefined && isTokenRecord(f.k)) {
-      entry = { userId: f.k.userId, id: f.s, startedAt: f.i, renewedAt: f.r, stale: opened!.stale, session: toSession(f.k) };
-    } else if (store !== undefined && typeof f.u === 'string') {
-      entry = { userId: f.u, id: f.s, startedAt: f.i, renewedAt: f.r, stale: opened!.stale, session: undefined };
+    if (store === undefined && p.record !== undefined && isTokenRecord(p.record)) {
+      entry = { userId: p.record.userId, id: p.id, startedAt: p.startedAt, renewedAt: p.renewedAt, stale: opened.stale, session: toSession(p.record) };
+    } else if (store !== undefined && p.record === undefined) {
+      entry = { userId: p.userId, id: p.id, startedAt: p.startedAt, renewedAt: p.renewedAt, stale: opened.stale, session: undefined };
     } else {
       return undefined;
     }
@@ -160,15 +180,13 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
     return session;
   }
 
-  function cookieFor(fields: CookieFields, record: TokenRecord, at: number): SetCookie {
-    const value = sealers.session.seal(fields);
+  function cookieFor(c: { userId: string; id: string; startedAt: number }, record: TokenRecord, at: number): SetCookie {
+    const p: CookiePayload = { id: c.id, startedAt: c.startedAt, renewedAt: at, userId: c.userId, ...(store === undefined ? { record } : {}) };
+    const compact = encodeCookiePayload(p);
+    const value = compact === undefined ? sealers.session.seal(toJson(p)) : sealers.session.sealBytes(compact);
     // Cookie mode: the browser drops the cookie with its token; store mode: with the session.
     const until = store === undefined ? Math.min(record.expiresAt, at + maxAge) : at + maxAge;
     return ctx.cookie(names.session, value, Math.max(1, Math.floor((until - at) / 1000)));
-  }
-
-  function fields(c: { userId: string; id: string; startedAt: number }, record: TokenRecord, at: number): CookieFields {
-    return store === undefined ? { k: record, s: c.id, i: c.startedAt, r: at } : { u: c.userId, s: c.id, i: c.startedAt, r: at };
   }
 
   /** `session` as the live session of `entry` at `at`, or `null`. */
@@ -192,8 +210,9 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
     resolve(value, at) {
       const entry = carried(value);
       if (entry === undefined) return null;
-      const revoked = revokedAt.get(entry.userId);
-      if ((revoked !== undefined && revoked >= entry.startedAt) || entry.renewedAt + maxAge <= at || ended.get(entry.id) !== undefined) {
+      // Most processes have revoked and ended nothing within sessionMaxAge: two size checks, no lookups.
+      const revoked = revokedAt.size === 0 ? undefined : revokedAt.get(entry.userId);
+      if ((revoked !== undefined && revoked >= entry.startedAt) || entry.renewedAt + maxAge <= at || (ended.size !== 0 && ended.get(entry.id) !== undefined)) {
         cookieCache.delete(value);
         return null;
       }
@@ -213,7 +232,7 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
     async start(record, at) {
       const c = { userId: record.userId, id: base64url(opts.randomBytes(16)), startedAt: at };
       if (store !== undefined) await store.setSession!({ id: c.id, userId: record.userId, expiresAt: at + maxAge });
-      return cookieFor(fields(c, record, at), record, at);
+      return cookieFor(c, record, at);
     },
     renew(active, record, at) {
       const c = active.carried;
@@ -222,7 +241,7 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
           .setSession!({ id: c.id, userId: c.userId, expiresAt: at + maxAge })
           .catch((error: unknown) => ctx.report(error));
       }
-      return cookieFor(fields(c, record, at), record, at);
+      return cookieFor(c, record, at);
     },
     due: (c, at) => c.stale || at - c.renewedAt >= DAY,
     async end(value) {

@@ -4,6 +4,7 @@ import { createContext } from '../src/context.js';
 import { MemoryTokenStore, type ThreadsAuthOptions } from '../src/index.js';
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
+import { decodeCookiePayload } from '../src/session-format.js';
 import { USER_ID, recordingFetch, threadsRoutes } from './recording-fetch.js';
 import { DAY, SESSION_SECRET, cookieHeader, isPromise, logIn, page, settle, setup, withoutPeeks } from './setup.js';
 
@@ -63,6 +64,45 @@ describe('the codec, unit by unit', () => {
     expect(isPromise(resolved)).toBe(false);
     if (expected === 'session') expect(resolved).toMatchObject({ session: { token: { userId: USER_ID } } });
     else expect(resolved).toBeNull();
+  });
+
+  it('seals the compact form: shorter than the JSON form, the same fields back', async () => {
+    const c = codec();
+    const value = (await c.codec.start(record, at)).value;
+    const bytes = c.ctx.sealers.session.openBytes(value)!.bytes;
+    expect(bytes[0]).toBe(1);
+    const resolved = c.codec.resolve(value, at);
+    expect(resolved).toMatchObject({ carried: { userId: USER_ID, startedAt: at, renewedAt: at }, session: { record } });
+    const json = c.ctx.sealers.session.seal(fields({ s: (resolved as { carried: { id: string } }).carried.id }));
+    expect(value.length).toBeLessThan(json.length - 80);
+    expect(decodeCookiePayload(bytes)).toEqual({ id: (resolved as { carried: { id: string } }).carried.id, startedAt: at, renewedAt: at, userId: USER_ID, record });
+    // Cut short, or with a byte too many, it is not a payload.
+    expect(decodeCookiePayload(bytes.subarray(0, -1))).toBeUndefined();
+    expect(decodeCookiePayload(Buffer.concat([bytes, Buffer.from([0])]))).toBeUndefined();
+  });
+
+  it.each([
+    ['cookie mode', {}],
+    ['store mode', { store: new MemoryTokenStore({ now: () => at }) }],
+  ])('%s: a cookie sealed as JSON (the format before the compact one) still resolves, so an upgrade signs nobody out', async (_, extra) => {
+    const c = codec(extra);
+    if (c.ctx.store !== undefined) {
+      await c.ctx.store.set(c.codec.toStored(record));
+      await c.ctx.store.setSession!({ id: 'AAAAAAAAAAAAAAAAAAAAAA', userId: USER_ID, expiresAt: at + DAY });
+    }
+    const old = c.ctx.sealers.session.seal(
+      c.ctx.store === undefined ? fields({ s: 'AAAAAAAAAAAAAAAAAAAAAA' }) : { u: USER_ID, s: 'AAAAAAAAAAAAAAAAAAAAAA', i: at, r: at },
+    );
+    expect(await c.codec.resolve(old, at)).toMatchObject({ carried: { id: 'AAAAAAAAAAAAAAAAAAAAAA', userId: USER_ID, startedAt: at }, session: { record } });
+  });
+
+  it('falls back to the JSON form for what the compact one cannot carry exactly (a fractional time, a lone surrogate)', async () => {
+    for (const odd of [{ ...record, issuedAt: at - 0.5 }, { ...record, accessToken: 'TH\ud800x' }]) {
+      const c = codec();
+      const value = (await c.codec.start(odd, at)).value;
+      expect(c.ctx.sealers.session.openBytes(value)!.bytes[0]).toBe(0x7b);
+      expect(c.codec.resolve(value, at)).toMatchObject({ session: { record: odd } });
+    }
   });
 
   it('never refreshes by itself: a due token resolves as it is, with no call to Threads', async () => {
