@@ -186,13 +186,14 @@ async function scenario(kind, name) {
         maxRss: Math.max(...outs.map((o) => o.maxRss)),
         peakHeap: Math.max(...outs.map((o) => o.peakHeap)),
         heapAfterGc: Math.max(...outs.map((o) => o.heapAfterGc)),
+        peakLive: Math.max(...outs.map((o) => o.peakLive ?? 0)),
         rssBefore: Math.max(...outs.map((o) => o.rssBefore)),
         ended: [...new Set(outs.map((o) => o.report.ended))].join(','),
       };
       results.push(row);
       const messages = [...new Set(outs.flatMap((o) => o.report.failures))];
       if (messages.length > 0) log(`  failures seen: ${messages.slice(0, 3).join(' | ')}`);
-      log(`${kind}/${name}, ${workers} worker(s): ${(wallMs / 1000).toFixed(1)} s (limit ${(limitMs / 1000).toFixed(1)} s), listed ${row.listed}, refreshed ${row.refreshed}, revoked ${row.revoked}, notDue ${row.notDue}, failed ${row.failed}, skipped ${row.skipped}, calls ${row.calls} over ${row.distinct} tokens (max ${row.maxPerToken}), peak RSS ${(row.maxRss / 2 ** 20).toFixed(0)} MiB, peak heap ${(row.peakHeap / 2 ** 20).toFixed(0)} MiB, heap after GC ${(row.heapAfterGc / 2 ** 20).toFixed(0)} MiB`);
+      log(`${kind}/${name}, ${workers} worker(s): ${(wallMs / 1000).toFixed(1)} s (limit ${(limitMs / 1000).toFixed(1)} s), listed ${row.listed}, refreshed ${row.refreshed}, revoked ${row.revoked}, notDue ${row.notDue}, failed ${row.failed}, skipped ${row.skipped}, calls ${row.calls} over ${row.distinct} tokens (max ${row.maxPerToken}), peak RSS ${(row.maxRss / 2 ** 20).toFixed(0)} MiB, peak heap ${(row.peakHeap / 2 ** 20).toFixed(0)} MiB, peak live heap ${(row.peakLive / 2 ** 20).toFixed(0)} MiB, heap after GC ${(row.heapAfterGc / 2 ** 20).toFixed(0)} MiB`);
       // The next run finds every token the fleet just refreshed due again, 58 days later.
       shiftMs += 58 * DAY;
     }
@@ -209,7 +210,7 @@ try {
 }
 
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-const header = ['store', 'scenario', 'workers', 'wall time', 'limit', 'ratio', 'refreshed', 'failed', 'skipped', 'refreshes / token', 'peak RSS / worker', 'peak heap', 'heap after GC'];
+const header = ['store', 'scenario', 'workers', 'wall time', 'limit', 'ratio', 'refreshed', 'failed', 'skipped', 'refreshes / token', 'peak RSS / worker', 'peak heap', 'peak live heap', 'heap after GC'];
 const rows = results.map((r) => [
   r.store,
   r.scenario,
@@ -223,6 +224,7 @@ const rows = results.map((r) => [
   `${(r.calls / Math.max(1, r.distinct)).toFixed(3)} (max ${r.maxPerToken})`,
   mib(r.maxRss),
   mib(r.peakHeap),
+  mib(r.peakLive),
   mib(r.heapAfterGc),
 ]);
 const markdown = [

@@ -2,7 +2,7 @@
  * The session cookie's compact payload: the same fields as the JSON `{k, s, i, r}` / `{u, s, i, r}` it replaces,
  * as bytes (no field names, the session id as its 16 random bytes, times as 48-bit integers). It is sealed like
  * any other value (AES-256-GCM), only shorter: the cookie is read, and its value hashed into the session cache, on
- * every request. A cookie sealed as JSON (before this format) is still read.
+ * every request. A cookie sealed as JSON (before this format) is still read: its form is here too.
  *
  * Layout: tag (1 = cookie mode: a token, 2 = store mode: a reference) ‖ session id (16 bytes) ‖ started (u48) ‖
  * renewed (u48) ‖ then for tag 1: issued (u48) ‖ expires (u48) ‖ access token ‖ user id ‖ scope count (u8) ‖
@@ -116,4 +116,40 @@ function leb128(n: number): Buffer {
     n >>>= 7;
   } while (n > 0);
   return Buffer.from(out);
+}
+
+/** True when an unsealed value has the shape of a {@link TokenRecord}. */
+export function isTokenRecord(value: unknown): value is TokenRecord {
+  const r = value as Record<string, unknown> | null;
+  return (
+    typeof r === 'object' && r !== null && typeof r['accessToken'] === 'string' && typeof r['userId'] === 'string' &&
+    Array.isArray(r['scopes']) && typeof r['issuedAt'] === 'number' && typeof r['expiresAt'] === 'number'
+  );
+}
+
+/** The JSON form of a session cookie (sealed before the compact one, and still for values it cannot carry). */
+export interface CookieFields {
+  readonly k?: unknown;
+  readonly u?: unknown;
+  readonly s?: unknown;
+  readonly i?: unknown;
+  readonly r?: unknown;
+}
+
+/** The JSON fields of `p`: cookie mode `{k, s, i, r}`, store mode `{u, s, i, r}`. */
+export function toJson(p: CookiePayload): CookieFields {
+  return p.record !== undefined ? { k: p.record, s: p.id, i: p.startedAt, r: p.renewedAt } : { u: p.userId, s: p.id, i: p.startedAt, r: p.renewedAt };
+}
+
+/** What a JSON-sealed cookie carries, or `undefined` when it is not one. */
+export function fromJson(bytes: Buffer): CookiePayload | undefined {
+  let f: CookieFields;
+  try {
+    f = JSON.parse(bytes.toString('utf8')) as CookieFields;
+  } catch {
+    return undefined;
+  }
+  if (typeof f !== 'object' || f === null || typeof f.s !== 'string' || typeof f.i !== 'number' || typeof f.r !== 'number') return undefined;
+  if (isTokenRecord(f.k)) return { id: f.s, startedAt: f.i, renewedAt: f.r, userId: f.k.userId, record: f.k };
+  return typeof f.u === 'string' && f.k === undefined ? { id: f.s, startedAt: f.i, renewedAt: f.r, userId: f.u } : undefined;
 }

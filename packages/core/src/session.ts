@@ -16,7 +16,7 @@ import type { SetCookie } from './cookies.js';
 import { base64url } from './crypto.js';
 import { pass, type PassOutcome } from './outcome.js';
 import type { PendingWrites } from './pending-writes.js';
-import { decodeCookiePayload, encodeCookiePayload, type CookiePayload } from './session-format.js';
+import { decodeCookiePayload, encodeCookiePayload, fromJson, isTokenRecord, toJson, type CookiePayload } from './session-format.js';
 import type { StoredToken } from './store.js';
 import { toThreadsToken, type ThreadsToken, type TokenRecord } from './token.js';
 
@@ -59,15 +59,6 @@ export function toSession(record: TokenRecord, stale = false): Session {
   return { record, token, pass: pass(token), stale };
 }
 
-/** True when an unsealed value has the shape of a {@link TokenRecord}. */
-export function isTokenRecord(value: unknown): value is TokenRecord {
-  const r = value as Record<string, unknown> | null;
-  return (
-    typeof r === 'object' && r !== null && typeof r['accessToken'] === 'string' && typeof r['userId'] === 'string' &&
-    Array.isArray(r['scopes']) && typeof r['issuedAt'] === 'number' && typeof r['expiresAt'] === 'number'
-  );
-}
-
 /** The session codec of one instance. */
 export interface SessionCodec {
   /**
@@ -104,33 +95,6 @@ export interface SessionCodec {
   open(stored: StoredToken): Session | undefined;
   /** The user's token: a write still pending in this process, else the store's. */
   read(userId: string, consistent?: boolean): Promise<Session | undefined>;
-}
-
-/** The JSON form of a session cookie (sealed before the compact one, and still for values it cannot carry). */
-interface CookieFields {
-  readonly k?: unknown;
-  readonly u?: unknown;
-  readonly s?: unknown;
-  readonly i?: unknown;
-  readonly r?: unknown;
-}
-
-/** The JSON fields of `p`: cookie mode `{k, s, i, r}`, store mode `{u, s, i, r}`. */
-function toJson(p: CookiePayload): CookieFields {
-  return p.record !== undefined ? { k: p.record, s: p.id, i: p.startedAt, r: p.renewedAt } : { u: p.userId, s: p.id, i: p.startedAt, r: p.renewedAt };
-}
-
-/** What a JSON-sealed cookie carries, or `undefined` when it is not one. */
-function fromJson(bytes: Buffer): CookiePayload | undefined {
-  let f: CookieFields;
-  try {
-    f = JSON.parse(bytes.toString('utf8')) as CookieFields;
-  } catch {
-    return undefined;
-  }
-  if (typeof f !== 'object' || f === null || typeof f.s !== 'string' || typeof f.i !== 'number' || typeof f.r !== 'number') return undefined;
-  if (isTokenRecord(f.k)) return { id: f.s, startedAt: f.i, renewedAt: f.r, userId: f.k.userId, record: f.k };
-  return typeof f.u === 'string' && f.k === undefined ? { id: f.s, startedAt: f.i, renewedAt: f.r, userId: f.u } : undefined;
 }
 
 /** Builds the codec. `pending` holds token writes the store has not taken yet. */
