@@ -1,7 +1,7 @@
 import { startFakeThreads } from '@threads-auth/testing';
 import Fastify, { type FastifyReply } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_TABLE, MemoryTokenStore, threadsAuth } from '../src/index.js';
+import { ERROR_TABLE, MemoryTokenStore, type TokenStore, threadsAuth } from '../src/index.js';
 
 const INTERNAL = 'redis://admin:hunter2@10.0.0.5:6379 refused';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -12,7 +12,7 @@ afterEach(async () => {
 /** An app with the plugin and no error handler of its own (Fastify's default), signed in through the fake. */
 async function signedInApp(errorHandler?: (error: Error, reply: FastifyReply) => void) {
   const fake = await startFakeThreads();
-  const store = new MemoryTokenStore();
+  const store: TokenStore = new MemoryTokenStore();
   const app = Fastify();
   cleanups.push(() => app.close(), () => fake.close());
   if (errorHandler !== undefined) app.setErrorHandler((error: Error, _request, reply) => errorHandler(error, reply));
@@ -79,7 +79,7 @@ describe("the app's own error handler", () => {
 });
 
 /** A custom store with a bug: its synchronous peeks throw (core passes them through, unlike async failures). */
-function throwingPeeks(store: MemoryTokenStore): void {
+function throwingPeeks(store: TokenStore): void {
   store.peek = () => {
     throw new Error(INTERNAL);
   };
