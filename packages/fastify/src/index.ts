@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { checkThreadsToken, errorOutcome, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
+import { checkThreadsToken, errorOutcome, isThreadsAuthError, toThreadsAuth, type Outcome, type ThreadsAuthInput, type ThreadsToken } from '@threads-auth/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -36,7 +36,9 @@ function write(reply: FastifyReply, outcome: Exclude<Outcome, { type: 'pass' }>)
  *
  * @param input - The options of `createThreadsAuth`, or an instance made by it.
  * @returns A callback-style `onRequest` hook: answers the auth routes, sets `request.threadsToken` on every
- *   other request; unexpected failures (a token store that is down) go to `done(err)`, Fastify's error handler.
+ *   other request. A token store that is down is answered with 503 and `Retry-After`; other unexpected failures go
+ *   to `done(err)`, Fastify's error handler, as an `Error` whose message is safe to show (Fastify's default handler
+ *   sends `err.message`), with `statusCode` (500, or a `ThreadsAuthError`'s status) and the original as `cause`.
  * @throws {ThreadsAuthOptionError} at once, naming the missing or invalid option.
  */
 export function threadsAuthHook(input: ThreadsAuthInput): (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void {
@@ -45,8 +47,25 @@ export function threadsAuthHook(input: ThreadsAuthInput): (request: FastifyReque
     const outcome = auth.dispatch({ method: request.method, url: request.url, headers: request.headers, body: request.raw });
     // Most requests (no session, or a session known in memory) are answered without a promise round.
     if ('type' in outcome) return deliver(outcome, request, reply, done);
-    outcome.then((settled) => deliver(settled, request, reply, done), done);
+    outcome.then(
+      (settled) => deliver(settled, request, reply, done),
+      (error: unknown) => done(safeError(error)),
+    );
   };
+}
+
+/**
+ * What Fastify's error handler gets for an unexpected failure: its default handler sends `err.message` to the
+ * client, so the message is the safe one (the error table's for a `ThreadsAuthError`, else the status text) and
+ * the original error, with its internals, stays on `cause` for the app's `setErrorHandler` and the log.
+ */
+function safeError(error: unknown): Error & { statusCode: number } {
+  const known = isThreadsAuthError(error);
+  const safe = new Error(known ? error.safeMessage : 'Internal Server Error', { cause: error }) as Error & { statusCode: number; code?: string };
+  safe.name = 'ThreadsAuthUnexpectedError';
+  safe.statusCode = known ? error.status : 500;
+  if (known) safe.code = error.code;
+  return safe;
 }
 
 function deliver(outcome: Outcome, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
@@ -76,7 +95,8 @@ const plugin: FastifyPluginAsync<ThreadsAuthPluginOptions> = async (fastify: Fas
  * @param options - The options of `createThreadsAuth`, or an instance made by it (to share with jobs).
  * @returns Register it with `app.register(threadsAuth, options)` before your routes, then guard routes with
  *   `preHandler: requireThreadsToken(...)`. A token store that fails or stalls is answered with 503 and `Retry-After`; other unexpected failures (a bug in a custom store) go to the app's
- *   error handler (`setErrorHandler`).
+ *   error handler (`setErrorHandler`) as an `Error` with a safe message, `statusCode` 500 and the original as
+ *   `cause`, so that Fastify's default handler never sends an internal message to the client.
  * @throws {ThreadsAuthOptionError} when the app starts (`ready`/`listen`), naming the missing or invalid option.
  * @see https://developers.facebook.com/docs/threads/get-started/get-access-tokens-and-permissions
  * @example

@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import { checkThreadsToken, createThreadsAuthHandler, errorOutcome, type ThreadsAuthInput, type ThreadsToken, toResponse } from '@threads-auth/web';
+import { checkThreadsToken, createThreadsAuthHandler, errorOutcome, type ThreadsAuthInput, type ThreadsToken, toResponse, type WebResolution } from '@threads-auth/web';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 
 export * from '@threads-auth/web';
 
@@ -36,16 +36,23 @@ declare module 'hono' {
  */
 export function threadsAuth(input: ThreadsAuthInput): MiddlewareHandler {
   const { resolve } = createThreadsAuthHandler(input);
-  return async function threadsAuth(c, next) {
+  return function threadsAuth(c, next) {
     // On Node, @hono/node-server hands over Node's request as `c.env.incoming`, whose headers are already a plain
     // record: reading them there spares building a `Headers` object for every request.
     const incoming = (c.env as { readonly incoming?: { readonly headers?: IncomingHttpHeaders } } | undefined)?.incoming;
-    const resolution = await resolve(c.req.raw, incoming?.headers);
-    if (resolution.response !== undefined) return resolution.response;
-    for (const line of resolution.setCookie) c.header('set-cookie', line, { append: true });
-    c.set('threadsToken', resolution.token);
-    await next();
+    const resolution = resolve(c.req.raw, incoming?.headers);
+    // Most requests resolve synchronously (no session, or one known in memory): no promise is awaited for them.
+    return 'then' in resolution ? resolution.then((settled) => proceed(settled, c, next)) : proceed(resolution, c, next);
   };
+}
+
+async function proceed(resolution: WebResolution, c: Context, next: Next): Promise<Response | undefined> {
+  if (resolution.response !== undefined) return resolution.response;
+  for (const line of resolution.setCookie) c.header('set-cookie', line, { append: true });
+  // Nobody signed in: `c.get('threadsToken')` is `undefined` already, and Hono makes no variable map for it.
+  if (resolution.token !== undefined || c.get('threadsToken') !== undefined) c.set('threadsToken', resolution.token);
+  await next();
+  return undefined;
 }
 
 /**

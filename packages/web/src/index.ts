@@ -71,18 +71,27 @@ async function* chunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
   }
 }
 
-function toCoreRequest(request: Request, headers?: ThreadsAuthRequest['headers']): ThreadsAuthRequest {
-  return {
-    method: request.method,
-    url: pathOf(request.url),
+/**
+ * `request` as core reads it. A class, not an object literal with a getter: one shape for every request, and no
+ * getter closure made per request.
+ */
+class CoreRequest implements ThreadsAuthRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: ThreadsAuthRequest['headers'];
+  readonly #request: Request;
+  constructor(request: Request, headers: ThreadsAuthRequest['headers'] | undefined) {
+    this.#request = request;
+    this.method = request.method;
+    this.url = pathOf(request.url);
     // `Headers` iterates lower-case names, as core expects; repeated headers arrive joined with ", ".
-    headers: headers ?? Object.fromEntries(request.headers),
-    // Read only on the form routes: some servers (@hono/node-server) build the real body stream on first access.
-    get body(): RequestBodyStream | undefined {
-      const body = request.body;
-      return body === null ? undefined : chunks(body);
-    },
-  };
+    this.headers = headers ?? Object.fromEntries(request.headers);
+  }
+  /** Read only on the form routes: some servers (@hono/node-server) build the real body stream on first access. */
+  get body(): RequestBodyStream | undefined {
+    const body = this.#request.body;
+    return body === null ? undefined : chunks(body);
+  }
 }
 
 /**
@@ -96,9 +105,12 @@ export function toResponse(outcome: Exclude<Outcome, { type: 'pass' }>): Respons
   return new Response(outcome.type === 'redirect' ? null : outcome.body, { status: outcome.status, headers });
 }
 
+const NO_COOKIES: readonly string[] = Object.freeze([]);
+
 function toResolution(outcome: Outcome): WebResolution {
   if (outcome.type !== 'pass') return { response: toResponse(outcome) };
-  return { response: undefined, token: outcome.token, setCookie: outcome.cookies.map((cookie) => cookie.header) };
+  // Most requests change no cookie: no array is made for them.
+  return { response: undefined, token: outcome.token, setCookie: outcome.cookies.length === 0 ? NO_COOKIES : outcome.cookies.map((cookie) => cookie.header) };
 }
 
 /**
@@ -119,7 +131,7 @@ export function createThreadsAuthHandler(input: ThreadsAuthInput): ThreadsAuthHa
   const auth = toThreadsAuth(input);
   const routePrefix = `${auth.basePath}/`;
   function resolve(request: Request, headers?: ThreadsAuthRequest['headers']): WebResolution | Promise<WebResolution> {
-    const outcome = auth.dispatch(toCoreRequest(request, headers));
+    const outcome = auth.dispatch(new CoreRequest(request, headers));
     return 'type' in outcome ? toResolution(outcome) : outcome.then(toResolution);
   }
   return Object.freeze({
