@@ -7,6 +7,7 @@
  */
 import { ThreadsAuthError } from './errors.js';
 import type { TokenStore } from './store.js';
+import { redactText } from './threads.js';
 
 const ASYNC_METHODS = ['get', 'set', 'delete', 'listDue', 'acquireLock', 'consumeOnce', 'setSession', 'getSession', 'deleteSession', 'deleteSessions', 'releaseClaims'] as const;
 
@@ -27,7 +28,9 @@ function bounded<T>(call: () => Promise<T>, method: string, timeoutMs: number): 
   return Promise.race([pending, timeout])
     .catch((error: unknown) => {
       if (error instanceof ThreadsAuthError) throw error;
-      throw new ThreadsAuthError('store_unavailable', { message: `token store: ${method}() failed: ${(error as Error)?.message ?? String(error)}`, cause: error });
+      // The store's own message may quote its connection string: no credentials in ours (the cause keeps it all).
+      const why = redactText(String((error as Error)?.message ?? error));
+      throw new ThreadsAuthError('store_unavailable', { message: `token store: ${method}() failed: ${why}`, cause: error });
     })
     .finally(() => clearTimeout(timer));
 }

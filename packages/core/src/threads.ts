@@ -167,9 +167,12 @@ export function parseThreadsJson(text: string): Record<string, unknown> | undefi
 
 const TOKEN_LIKE = /\bTH[A-Za-z0-9_\-|.]{12,}|\b\d{5,}\|[A-Za-z0-9_-]{8,}/g;
 
-/** Replaces anything that looks like a Threads token in `text`. */
+/** The credentials of a URL in text (`redis://user:password@host`, `postgres://:pw@…`), as a store's error may quote its connection string. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
+
+/** Replaces anything that looks like a Threads token in `text`, and the credentials of any URL in it. */
 export function redactText(text: string): string {
-  return text.replace(TOKEN_LIKE, '[redacted]');
+  return text.replace(TOKEN_LIKE, '[redacted]').replace(URL_CREDENTIALS, '$1[redacted]@');
 }
 
 const SECRET_PARAMS = ['client_secret', 'access_token', 'input_token', 'code', 'refresh_token', 'signed_request'];

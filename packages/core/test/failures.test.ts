@@ -151,6 +151,7 @@ describe('the logger', () => {
   });
   it('formats plain errors on one line, redacting token-like text', () => {
     expect(failureLine(new Error('store down\nfor THQVJabcdefghijklmnop'))).toBe('threads-auth: Error: store down for [redacted]');
+    expect(failureLine(new Error('connect ECONNREFUSED redis://admin:hunter2@cache:6379'))).not.toContain('hunter2');
   });
 });
 

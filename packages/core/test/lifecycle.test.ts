@@ -183,12 +183,18 @@ describe('with a store', () => {
     const store = new MemoryTokenStore();
     const { auth } = setup({ store });
     const { session } = await logIn(auth);
-    const broken = withoutPeeks(store, { get: () => Promise.reject(new Error('store down')) });
+    // A store error quoting its connection string (as some clients do): no password in the message or log line.
+    const broken = withoutPeeks(store, { get: () => Promise.reject(new Error('store down: redis://admin:hunter2@cache:6379')) });
     const onError = vi.fn();
-    const other = setup({ store: broken, onError });
+    const lines: string[] = [];
+    const logger = { error: (line: string) => lines.push(line), warn: () => {}, info: () => {}, debug: () => {} };
+    const other = setup({ store: broken, onError, logger });
     const outcome = await other.auth.handle({ method: 'GET', url: '/', headers: { cookie: session! } });
     expect(outcome).toMatchObject({ type: 'error', status: 503, headers: { 'retry-after': '5' }, error: { code: 'store_unavailable' } });
-    expect(String((onError.mock.calls[0]![0] as ThreadsAuthError).message)).toContain('store down');
+    const reported = onError.mock.calls[0]![0] as ThreadsAuthError;
+    expect(reported.message).toContain('store down: redis://[redacted]@cache:6379');
+    expect(JSON.stringify([reported.message, reported.safeMessage, lines])).not.toContain('hunter2');
+    expect(lines.join('\n')).toContain('store_unavailable');
   });
   it('bounds every store call: a store that never answers is a 503 within storeTimeoutMs', async () => {
     const store = new MemoryTokenStore();

@@ -83,6 +83,10 @@ describe('redaction', () => {
   });
   it('redacts app tokens and user tokens in text', () => {
     expect(redactText('caller TH|1234567890|abcdefghijk and THQVJabcdefghijklmnop')).toBe('caller [redacted] and [redacted]');
+    // A store's error may quote its connection string: the credentials go, the host stays (it helps the fix).
+    expect(redactText('connect failed: redis://admin:hunter2@cache.internal:6379/0')).toBe('connect failed: redis://[redacted]@cache.internal:6379/0');
+    expect(redactText('postgres://:s3cret@db:5432/app and rediss://default:pw@x')).toBe('postgres://[redacted]@db:5432/app and rediss://[redacted]@x');
+    expect(redactText('see https://developers.facebook.com/docs/threads')).toBe('see https://developers.facebook.com/docs/threads');
   });
 });
 
