@@ -47,6 +47,18 @@ export interface Carried {
   readonly session: Session | undefined;
 }
 
+/**
+ * The session cache's key for a cookie value: its last 32 characters (a sealed value ends in AES-GCM output, as
+ * random as it gets), so each request hashes 32 characters instead of the whole ~400-character value, which V8
+ * hashes afresh on every request (the value is a new string each time). An entry counts only when its full
+ * `value` equals the cookie's, so a value that merely ends alike is a miss and is opened (and authenticated) as
+ * any unknown value is.
+ */
+const cacheKey = (value: string) => (value.length > 64 ? value.slice(-32) : value);
+
+/** A cached cookie: what it carries, the full value it was read from, and its last live session. */
+type Cached = Carried & { readonly value: string; active?: Active };
+
 /** A request's live session: what its cookie carries and its token. */
 export interface Active {
   readonly carried: Carried;
@@ -102,7 +114,7 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
   const { store, sealers, names, opts } = ctx;
   const maxAge = opts.sessionMaxAge;
   /** Session cookie value → what it carries. */
-  const cookieCache = new BoundedMap<string, Carried & { active?: Active }>();
+  const cookieCache = new BoundedMap<string, Cached>();
   /** Sealed store value → session. */
   const storedCache = new BoundedMap<string, Session>();
   /** Cookie mode: a refreshed token → its successor, for cookies that still carry it. */
@@ -115,22 +127,27 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
   const signedOut: PassOutcome = Object.freeze({ type: 'pass', token: undefined, cookies: Object.freeze([clear]) });
 
   function carried(value: string): (Carried & { active?: Active }) | undefined {
-    const cached = cookieCache.get(value);
-    if (cached !== undefined) return cached;
+    const cached = cookieCache.get(cacheKey(value));
+    if (cached !== undefined && cached.value === value) return cached;
     const opened = sealers.session.openBytes(value);
     if (opened === undefined) return undefined;
     const p = decodeCookiePayload(opened.bytes) ?? fromJson(opened.bytes);
     if (p === undefined) return undefined;
-    let entry: Carried;
+    let entry: Cached;
     if (store === undefined && p.record !== undefined && isTokenRecord(p.record)) {
-      entry = { userId: p.record.userId, id: p.id, startedAt: p.startedAt, renewedAt: p.renewedAt, stale: opened.stale, session: toSession(p.record) };
+      entry = { userId: p.record.userId, id: p.id, startedAt: p.startedAt, renewedAt: p.renewedAt, stale: opened.stale, session: toSession(p.record), value };
     } else if (store !== undefined && p.record === undefined) {
-      entry = { userId: p.userId, id: p.id, startedAt: p.startedAt, renewedAt: p.renewedAt, stale: opened.stale, session: undefined };
+      entry = { userId: p.userId, id: p.id, startedAt: p.startedAt, renewedAt: p.renewedAt, stale: opened.stale, session: undefined, value };
     } else {
       return undefined;
     }
-    cookieCache.set(value, entry);
+    cookieCache.set(cacheKey(value), entry);
     return entry;
+  }
+
+  function forgetCookie(value: string): void {
+    const key = cacheKey(value);
+    if (cookieCache.get(key)?.value === value) cookieCache.delete(key);
   }
 
   function open(stored: StoredToken): Session | undefined {
@@ -177,7 +194,7 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
       // Most processes have revoked and ended nothing within sessionMaxAge: two size checks, no lookups.
       const revoked = revokedAt.size === 0 ? undefined : revokedAt.get(entry.userId);
       if ((revoked !== undefined && revoked >= entry.startedAt) || entry.renewedAt + maxAge <= at || (ended.size !== 0 && ended.get(entry.id) !== undefined)) {
-        cookieCache.delete(value);
+        forgetCookie(value);
         return null;
       }
       if (store === undefined) {
@@ -210,7 +227,7 @@ export function createSessionCodec(ctx: AuthContext, pending: PendingWrites | un
     due: (c, at) => c.stale || at - c.renewedAt >= DAY,
     async end(value) {
       const entry = carried(value);
-      cookieCache.delete(value);
+      forgetCookie(value);
       if (entry === undefined) return;
       ended.add(entry.id, ctx.now());
       if (store !== undefined) await storeOf().deleteSession!(entry.id);

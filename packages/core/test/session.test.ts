@@ -18,6 +18,20 @@ describe('the session on every request', () => {
     expect(outcome.token).toBeUndefined();
     expect(outcome.cookies[0]).toMatchObject({ name: '__Host-threads_auth_session', maxAge: 0 });
   });
+  it('a value that only ends like a cached cookie is not that session (the cache keys on the end, then compares it all)', async () => {
+    const { auth } = setup();
+    const { session } = await logIn(auth);
+    expect((await page(auth, session)).token?.userId).toBe(USER_ID);
+    const at = session!.indexOf('=') + 10;
+    const flipped = session!.charAt(at) === 'A' ? 'B' : 'A';
+    const lookalike = `${session!.slice(0, at)}${flipped}${session!.slice(at + 1)}`;
+    expect(lookalike.slice(-32)).toBe(session!.slice(-32));
+    const outcome = await page(auth, lookalike);
+    expect(outcome.token).toBeUndefined();
+    expect(outcome.cookies[0]).toMatchObject({ maxAge: 0 });
+    // Refusing the look-alike did not evict the real session from the cache, nor end it.
+    expect((await page(auth, session)).token?.userId).toBe(USER_ID);
+  });
   it('accepts a session sealed by another instance with the same secret', async () => {
     const one = setup();
     const { session } = await logIn(one.auth);
