@@ -233,7 +233,10 @@ export class PostgresTokenStore implements TokenStore {
   /**
    * `listDue` with `query.claim`: lists the next due rows no other owner has claimed and claims them in one
    * statement. A claim is a row `claim:<userId>` in the lock table, holder = the owner (so no column is added to
-   * the token table), inserted, or taken over once expired by the database clock or when the owner's own. Workers listing at the same moment may
+   * the token table), inserted, or taken over once expired by the database clock or when the owner's own. The
+   * candidates are read `FOR UPDATE SKIP LOCKED`: a worker listing at the same instant skips the rows another
+   * is claiming instead of queueing behind its inserts (which, with four workers, chained into multi-second
+   * waits); the row locks last as long as the statement. Workers listing at the same moment may
    * pick the same candidates; the upsert gives each to one of them, and the loser reads on past them, so it
    * returns fewer than `limit` rows only once no unclaimed row is left.
    */
@@ -260,6 +263,7 @@ export class PostgresTokenStore implements TokenStore {
                                AND held.holder <> $5)
            ORDER BY expires_at, user_id COLLATE "C"
            LIMIT $4
+           FOR UPDATE SKIP LOCKED
          ), won AS (
            INSERT INTO ${this.tables.locks} AS held (lock_key, holder, expires_at)
            SELECT 'claim:' || user_id, $5, clock_timestamp() + $6::double precision * interval '1 millisecond' FROM candidates
