@@ -48,11 +48,9 @@ export interface Carried {
 }
 
 /**
- * The session cache's key for a cookie value: its last 32 characters (a sealed value ends in AES-GCM output, as
- * random as it gets), so each request hashes 32 characters instead of the whole ~400-character value, which V8
- * hashes afresh on every request (the value is a new string each time). An entry counts only when its full
- * `value` equals the cookie's, so a value that merely ends alike is a miss and is opened (and authenticated) as
- * any unknown value is.
+ * The session cache's key for a cookie value: its last 32 characters (AES-GCM output), so a request hashes 32
+ * characters, not the ~400 V8 would hash afresh (the value is a new string each time). An entry counts only when
+ * its full `value` equals the cookie's: a value that merely ends alike is opened and authenticated like any other.
  */
 const cacheKey = (value: string) => (value.length > 64 ? value.slice(-32) : value);
 
