@@ -14,7 +14,7 @@ import { CLAIM_TTL_MS, createUpkeep, refreshOffset } from '../src/upkeep.js';
 import type { UpkeepTimers } from '../src/upkeep-options.js';
 import { MemoryTokenStore, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
 import { json, recordingFetch, type RecordedCall } from './recording-fetch.js';
-import { DAY, SESSION_SECRET } from './setup.js';
+import { DAY, SESSION_SECRET, withoutPeeks } from './setup.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 const ids = (n: number, from = 1000) => Array.from({ length: n }, (_, i) => String(from + i));
@@ -115,20 +115,12 @@ describe('paging with the cursor', () => {
     const f = fleet(12, (userId) => (Number(userId) < 1006 ? metaError(10, 500) : undefined));
     await f.seeded;
     const listings: number[] = [];
-    const noCursor: TokenStore = {
-      get: (u) => f.store.get(u),
-      set: (t) => f.store.set(t),
-      delete: (u) => f.store.delete(u),
-      acquireLock: (k, ttl) => f.store.acquireLock(k, ttl),
-      setSession: (x) => f.store.setSession(x),
-      getSession: (id) => f.store.getSession(id),
-      deleteSession: (id) => f.store.deleteSession(id),
-      deleteSessions: (u) => f.store.deleteSessions(u),
+    const noCursor = withoutPeeks(f.store, {
       listDue: ({ after: _, ...query }) => {
         listings.push(query.limit);
         return f.store.listDue(query);
       },
-    };
+    });
     const w = worker(f.fake, noCursor, f.clock);
     expect(await w.upkeep.run({ pageSize: 3, concurrency: 1 })).toMatchObject({ refreshed: 6, failed: 6, ended: 'done' });
     expect((await refreshedIn(f.store, T0)).sort()).toEqual(f.users.slice(6));
@@ -312,17 +304,8 @@ describe('several workers on one store', () => {
   it('on a store that ignores claims, every worker walks every token and still refreshes each once', async () => {
     const clock = { t: T0 };
     const store = new MemoryTokenStore({ now: () => clock.t });
-    const unclaimed: TokenStore = {
-      get: (u) => store.get(u),
-      set: (t) => store.set(t),
-      delete: (u) => store.delete(u),
-      acquireLock: (k, ttl) => store.acquireLock(k, ttl),
-      setSession: (x) => store.setSession(x),
-      getSession: (id) => store.getSession(id),
-      deleteSession: (id) => store.deleteSession(id),
-      deleteSessions: (u) => store.deleteSessions(u),
-      listDue: ({ claim: _, ...query }) => store.listDue(query),
-    };
+    // No releaseClaims either, and a listDue that drops the claim: a store that knows nothing of claims.
+    const unclaimed = withoutPeeks(store, { listDue: ({ claim: _, ...query }) => store.listDue(query) });
     const fake = meta(async () => {
       await delay(1);
       return undefined;
