@@ -282,41 +282,34 @@ describe('abort', () => {
 });
 
 describe('several workers on one store', () => {
-  it('refreshes each token exactly once, and counts what another worker holds as skipped', async () => {
+  /** Three workers on one store (seen through `view`), 60 due tokens, one run each at the same time. */
+  async function threeWorkers(view: (store: MemoryTokenStore) => TokenStore = (store) => store) {
     const clock = { t: T0 };
     const store = new MemoryTokenStore({ now: () => clock.t });
+    const shared = view(store);
     const fake = meta(async () => {
       await delay(1);
       return undefined;
     });
-    const workers = [worker(fake, store, clock), worker(fake, store, clock), worker(fake, store, clock)];
+    const workers = [worker(fake, shared, clock), worker(fake, shared, clock), worker(fake, shared, clock)];
     const users = ids(60);
     await seed(workers[0]!, store, users);
     const reports = await Promise.all(workers.map((w) => w.upkeep.run({ concurrency: 4, pageSize: 10 })));
     for (const userId of users) expect(fake.refreshCalls(userId)).toHaveLength(1);
     expect(reports.reduce((n, r) => n + r.refreshed, 0)).toBe(60);
     expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    return reports;
+  }
+  it('refreshes each token exactly once, and counts what another worker holds as skipped', async () => {
+    const reports = await threeWorkers();
     // The store's claims split the fleet: each token listed by one worker, none walked by all three.
     expect(reports.reduce((n, r) => n + r.listed, 0)).toBe(60);
     expect(reports.reduce((n, r) => n + r.skipped, 0)).toBe(0);
     expect(reports.filter((r) => r.refreshed > 0).length).toBeGreaterThan(1);
   });
   it('on a store that ignores claims, every worker walks every token and still refreshes each once', async () => {
-    const clock = { t: T0 };
-    const store = new MemoryTokenStore({ now: () => clock.t });
     // No releaseClaims either, and a listDue that drops the claim: a store that knows nothing of claims.
-    const unclaimed = withoutPeeks(store, { listDue: ({ claim: _, ...query }) => store.listDue(query) });
-    const fake = meta(async () => {
-      await delay(1);
-      return undefined;
-    });
-    const workers = [worker(fake, unclaimed, clock), worker(fake, unclaimed, clock), worker(fake, unclaimed, clock)];
-    const users = ids(60);
-    await seed(workers[0]!, store, users);
-    const reports = await Promise.all(workers.map((w) => w.upkeep.run({ concurrency: 4, pageSize: 10 })));
-    for (const userId of users) expect(fake.refreshCalls(userId)).toHaveLength(1);
-    expect(reports.reduce((n, r) => n + r.refreshed, 0)).toBe(60);
-    expect(reports.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    const reports = await threeWorkers((store) => withoutPeeks(store, { listDue: ({ claim: _, ...query }) => store.listDue(query) }));
     for (const r of reports) expect(r.refreshed + r.skipped + r.notDue).toBe(r.listed);
   });
   it('a run opens what it listed to every worker when it ends; a worker killed mid-run holds its page until the claim ends', async () => {
