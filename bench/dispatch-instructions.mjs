@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fakeAuthOptions, handleLogin } from './lib/login.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -37,21 +38,10 @@ if (inner === -1) {
   const { createThreadsAuth } = await import(pathToFileURL(join(tree, 'packages/core/dist/index.js')).href);
   const { startFakeThreads } = await import(pathToFileURL(join(tree, 'packages/testing/dist/index.js')).href);
   const fake = await startFakeThreads();
-  const auth = createThreadsAuth({
-    clientId: fake.clientId,
-    clientSecret: fake.clientSecret,
-    redirectUri: 'http://127.0.0.1:3000/auth/threads/callback',
-    secret: 'micro-benchmark-secret-of-at-least-32-chars',
-    authorizationUrl: fake.authorizationUrl,
-    graphUrl: fake.url,
-  });
-  const start = await auth.handle({ method: 'GET', url: '/auth/threads/login', headers: {} });
-  const back = new URL(await fake.approve(start.location));
-  const state = start.cookies[0];
-  const done = await auth.handle({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie: `${state.name}=${state.value}` } });
-  const session = done.cookies.find((c) => c.name.endsWith('threads_auth_session') && c.value !== '');
+  const auth = createThreadsAuth(fakeAuthOptions(fake));
+  const session = await handleLogin(auth, fake);
   await fake.close();
-  const header = Buffer.from(`_ga=GA1.1.1234567890.1700000000; ${session.name}=${session.value}`);
+  const header = Buffer.from(`_ga=GA1.1.1234567890.1700000000; ${session}`);
   const dispatch = auth.dispatch ?? auth.handleSync;
   let signedIn = 0;
   for (let i = 0; i < n; i++) {

@@ -9,6 +9,7 @@
 import { createThreadsAuth, MemoryTokenStore } from '@threads-auth/core';
 import { RedisTokenStore } from '@threads-auth/redis';
 import { startFakeThreads } from '@threads-auth/testing';
+import { fakeAuthOptions, handleLogin } from './lib/login.mjs';
 
 const ITERATIONS = 300_000;
 const WARMUP = 50_000;
@@ -18,25 +19,8 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const OTHER_COOKIES = '_ga=GA1.1.1234567890.1700000000; _gid=GA1.1.987654321.1700000000; consent=necessary%2Canalytics; theme=dark; lang=en-GB';
 
 const fake = await startFakeThreads();
-const base = {
-  clientId: fake.clientId,
-  clientSecret: fake.clientSecret,
-  redirectUri: 'http://127.0.0.1:3000/auth/threads/callback',
-  secret: 'micro-benchmark-secret-of-at-least-32-chars',
-  authorizationUrl: fake.authorizationUrl,
-  graphUrl: fake.url,
-};
-
-/** Logs in through `auth.handle` and the fake's consent; resolves `name=value` of the session cookie. */
-async function login(auth) {
-  const start = await auth.handle({ method: 'GET', url: '/auth/threads/login', headers: {} });
-  const state = start.cookies[0];
-  const back = new URL(await fake.approve(start.location));
-  const done = await auth.handle({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie: `${state.name}=${state.value}` } });
-  const session = done.cookies.find((c) => c.name.endsWith('threads_auth_session') && c.value !== '');
-  if (session === undefined) throw new Error(`login failed: ${done.type} ${done.error?.code ?? ''}`);
-  return `${session.name}=${session.value}`;
-}
+const base = fakeAuthOptions(fake);
+const login = (auth) => handleLogin(auth, fake);
 
 /** Nanoseconds per awaited call of `fn`, median of ROUNDS. */
 async function measure(fn) {

@@ -49,3 +49,30 @@ export async function whoami(origin, cookie) {
   if (res.status !== 200) throw new Error(`whoami: got ${res.status}`);
   return JSON.parse(res.body);
 }
+
+/** Options of a threads-auth instance against `fake`, for the in-process benchmarks. */
+export function fakeAuthOptions(fake) {
+  return {
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    redirectUri: 'http://127.0.0.1:3000/auth/threads/callback',
+    secret: 'micro-benchmark-secret-of-at-least-32-chars',
+    authorizationUrl: fake.authorizationUrl,
+    graphUrl: fake.url,
+  };
+}
+
+/**
+ * Logs in without HTTP, through `auth.handle` and the fake's consent.
+ *
+ * @returns {Promise<string>} The session cookie as `name=value`.
+ */
+export async function handleLogin(auth, fake) {
+  const start = await auth.handle({ method: 'GET', url: '/auth/threads/login', headers: {} });
+  const state = start.cookies[0];
+  const back = new URL(await fake.approve(start.location));
+  const done = await auth.handle({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie: `${state.name}=${state.value}` } });
+  const session = done.cookies.find((c) => c.name.endsWith('threads_auth_session') && c.value !== '');
+  if (session === undefined) throw new Error(`login failed: ${done.type} ${done.error?.code ?? ''}`);
+  return `${session.name}=${session.value}`;
+}
