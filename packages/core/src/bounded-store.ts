@@ -6,10 +6,10 @@
  * @module
  */
 import { ThreadsAuthError } from './errors.js';
-import type { LockedToken, ReleaseLock, TokenStore } from './store.js';
+import type { TokenStore } from './store.js';
 import { redactText } from './threads.js';
 
-const ASYNC_METHODS = ['get', 'set', 'delete', 'listDue', 'consumeOnce', 'setSession', 'getSession', 'deleteSession', 'deleteSessions', 'releaseClaims'] as const;
+const ASYNC_METHODS = ['get', 'set', 'delete', 'listDue', 'acquireLock', 'consumeOnce', 'setSession', 'getSession', 'deleteSession', 'deleteSessions', 'releaseClaims'] as const;
 
 function bounded<T>(call: () => Promise<T>, method: string, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -42,24 +42,6 @@ export function boundStore(store: TokenStore, timeoutMs: number): TokenStore {
   // Methods are looked up at call time, on the store itself: a store may replace its own methods.
   for (const method of ASYNC_METHODS) {
     if (typeof methods[method] === 'function') guarded[method] = (...args: unknown[]) => bounded(() => methods[method]!.apply(store, args) as Promise<unknown>, method, timeoutMs);
-  }
-  // A lock's release and write are store calls too: bounded alike.
-  const boundRelease = (release: ReleaseLock): ReleaseLock => () => bounded(release, 'release of a lock', timeoutMs);
-  if (typeof store.acquireLock === 'function') {
-    guarded['acquireLock'] = (key: string, ttlMs: number) =>
-      bounded(() => store.acquireLock!(key, ttlMs), 'acquireLock', timeoutMs).then((release) => (release === null ? null : boundRelease(release)));
-  }
-  if (typeof store.lockAndGet === 'function') {
-    guarded['lockAndGet'] = (key: string, ttlMs: number, userId: string) =>
-      bounded(() => store.lockAndGet!(key, ttlMs, userId), 'lockAndGet', timeoutMs).then((lock): LockedToken | null => {
-        if (lock === null) return null;
-        const { setAndRelease } = lock;
-        return {
-          token: lock.token,
-          release: boundRelease(lock.release),
-          ...(setAndRelease === undefined ? {} : { setAndRelease: (token) => bounded(() => setAndRelease(token), 'setAndRelease', timeoutMs) }),
-        };
-      });
   }
   for (const method of ['peek', 'peekSession', 'close'] as const) {
     if (typeof methods[method] === 'function') guarded[method] = (...args: unknown[]) => methods[method]!.apply(store, args);

@@ -36,7 +36,7 @@ export { refreshLongLivedToken } from './refresh.js';
 export type { ThreadsAuthRequest } from './router.js';
 export { verifySignedRequest, type SignedRequestPayload } from './signed-request.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-store.js';
-export type { DueQuery, LockedToken, ReleaseLock, StoredSession, StoredToken, TokenStore } from './store.js';
+export type { DueQuery, ReleaseLock, StoredSession, StoredToken, TokenStore } from './store.js';
 export { DEFAULT_AUTHORIZATION_URL, DEFAULT_GRAPH_URL, GRAPH_API_VERSION, THREADS_SCOPES, redactUrl } from './threads.js';
 export { RATE_LIMIT_CODES, isRateLimitMetaError } from './threads-errors.js';
 export type { ThreadsToken } from './token.js';

@@ -13,7 +13,7 @@ import { pass, type PassOutcome } from './outcome.js';
 import type { PendingWrites } from './pending-writes.js';
 import { refreshLongLivedToken } from './refresh.js';
 import { toSession, type Active, type Session, type SessionCodec } from './session.js';
-import type { LockedToken, ReleaseLock, StoredToken } from './store.js';
+import type { ReleaseLock } from './store.js';
 import { MIN_REFRESH_AGE_MS } from './threads.js';
 import type { ThreadsToken, TokenRecord } from './token.js';
 import { refreshOffset } from './upkeep.js';
@@ -76,13 +76,10 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
     return existed;
   }
 
-  /**
-   * Writes `record` to the store (a failed write is kept and retried with `set`); `true` when the store took
-   * it. `first` writes it the first time instead of `set` (the lock's `setAndRelease`).
-   */
-  async function write(record: TokenRecord, first?: (token: StoredToken) => Promise<void>): Promise<boolean> {
+  /** Writes `record` to the store (a failed write is kept and retried); `true` when the store took it. */
+  async function write(record: TokenRecord): Promise<boolean> {
     if (store === undefined) return true;
-    return pending!.write(sessions.toStored(record), first);
+    return pending!.write(sessions.toStored(record));
   }
 
   /** Refreshes `current` once per process (and, with a store that locks, once across instances). */
@@ -104,47 +101,35 @@ export function createLifecycle(ctx: AuthContext, sessions: SessionCodec, pendin
     return promise;
   }
 
-  /**
-   * The store's refresh lock of `userId`, with the token read under it when the store reads in the same round
-   * trip (`lockAndGet`); `null` when another instance holds it, `undefined` when the store does not lock.
-   */
-  async function lockFor(userId: string): Promise<Partial<LockedToken> & { readonly release: ReleaseLock } | null | undefined> {
-    const key = `refresh:${userId}`;
-    const ttlMs = opts.timeoutMs * opts.attempts + 5_000;
-    if (store?.lockAndGet !== undefined) return store.lockAndGet(key, ttlMs, userId);
-    if (store?.acquireLock === undefined) return undefined;
-    const release = await store.acquireLock(key, ttlMs);
-    return release === null ? null : { release };
-  }
-
   async function underLock(current: Session, key: string): Promise<RefreshResult> {
-    if (store === undefined) return refreshNow(current, key);
-    const { userId } = current.record;
-    const lock = await lockFor(userId);
-    // Another instance is refreshing; the current token is still valid, so keep serving it.
-    if (lock === null) return { status: 'locked', session: current };
+    let release: ReleaseLock | null = null;
+    if (store?.acquireLock !== undefined) {
+      release = await store.acquireLock(`refresh:${current.record.userId}`, opts.timeoutMs * opts.attempts + 5_000);
+      // Another instance is refreshing; the current token is still valid, so keep serving it.
+      if (release === null) return { status: 'locked', session: current };
+    }
     try {
+      if (store === undefined) return await refreshNow(current, key);
       // Under the lock, read past any cache: another instance may have refreshed since this request read the token.
-      const held = lock?.token === undefined ? undefined : (pending?.get(userId) ?? lock.token);
-      const latest = held === undefined ? await sessions.read(userId, true) : held === null ? undefined : sessions.open(held);
+      const latest = await sessions.read(current.record.userId, true);
       if (latest === undefined) return { status: 'revoked' };
       if (!isDue(latest.record, now())) return { status: 'current', session: latest };
-      return await refreshNow(latest, key, lock?.setAndRelease);
+      return await refreshNow(latest, key);
     } finally {
       // A lock the store cannot release (it went down meanwhile) expires by its ttl; the result stands.
-      await lock?.release().catch((error: unknown) => ctx.report(error));
+      await release?.().catch((error: unknown) => ctx.report(error));
     }
   }
 
   /** Asks Meta for a new token for `latest` and persists it; classifies a failure as transient or final. */
-  async function refreshNow(latest: Session, key: string, setAndRelease?: LockedToken['setAndRelease']): Promise<RefreshResult> {
+  async function refreshNow(latest: Session, key: string): Promise<RefreshResult> {
     try {
       const { accessToken, expiresIn } = await refreshLongLivedToken(client, latest.record.accessToken);
       const at = now();
       const record: TokenRecord = { ...latest.record, accessToken, issuedAt: at, expiresAt: at + expiresIn * 1000 };
       const next = toSession(record);
       // Threads has issued it: from here on it is never lost. A failed write is kept, served and retried.
-      await write(record, setAndRelease);
+      await write(record);
       backoffUntil.delete(key);
       await ctx.runHook(() => opts.hooks.onTokenRefreshed?.(next.token, latest.token));
       return { status: 'refreshed', session: next };

@@ -14,11 +14,8 @@ const LAST_RETRY_MS = 30_000;
 export interface PendingWrites {
   /** The newest token this process holds for `userId` that the store has not taken yet. */
   get(userId: string): StoredToken | undefined;
-  /**
-   * Writes `token` (with `first` when given, else the store's `set`; retries always use `set`); resolves `true`
-   * when the store took it, `false` when it was kept for a retry.
-   */
-  write(token: StoredToken, first?: (token: StoredToken) => Promise<void>): Promise<boolean>;
+  /** Writes `token`; resolves `true` when the store took it, `false` when it was kept for a retry. */
+  write(token: StoredToken): Promise<boolean>;
   /** Forgets any pending write for `userId` (the user's token was revoked). */
   drop(userId: string): void;
   /** How many writes wait for the store. */
@@ -57,9 +54,9 @@ export function createPendingWrites(store: TokenStore, report: (error: unknown) 
 
   return {
     get: (userId) => pending.get(userId),
-    async write(token, first) {
+    async write(token) {
       try {
-        await (first === undefined ? store.set(token) : first(token));
+        await store.set(token);
         if (pending.get(token.userId)?.issuedAt === token.issuedAt) pending.delete(token.userId);
         return true;
       } catch (error) {

@@ -69,20 +69,6 @@ export interface StoredSession {
 /** Releases a lock taken with {@link TokenStore.acquireLock}. Safe to call more than once. */
 export type ReleaseLock = () => Promise<void>;
 
-/** A refresh lock taken by {@link TokenStore.lockAndGet}, with the token read under it. */
-export interface LockedToken {
-  /** The user's token as it stands once the lock is held (past any cache), or `null` when none is stored. */
-  readonly token: StoredToken | null;
-  /** Releases the lock. Safe to call more than once. */
-  readonly release: ReleaseLock;
-  /**
-   * Stores `token` (as {@link TokenStore.set} does) and releases the lock, in one round trip. Optional. When it
-   * rejects, the caller cannot tell whether either happened: it writes `token` again with `set` and calls
-   * `release`, which must then be harmless.
-   */
-  readonly setAndRelease?: (token: StoredToken) => Promise<void>;
-}
-
 /**
  * Where threads-auth keeps tokens server-side. Implemented by {@link MemoryTokenStore},
  * `RedisTokenStore` (`@threads-auth/redis`) and `PostgresTokenStore` (`@threads-auth/postgres`).
@@ -133,14 +119,6 @@ export interface TokenStore {
    * threads-auth only deduplicates refreshes within one process.
    */
   acquireLock?(key: string, ttlMs: number): Promise<ReleaseLock | null>;
-  /**
-   * {@link TokenStore.acquireLock} of `key` and a consistent {@link TokenStore.get} of `userId` in one call,
-   * for stores where a round trip is the cost: with {@link LockedToken.setAndRelease} a refresh needs fewer than
-   * four (lock, read, write, release). When the lock is taken, the token read must include every write made before the lock's previous
-   * holder released it. Resolves `null` when someone else holds the lock. Optional: without it, a refresh calls
-   * `acquireLock`, then `get`.
-   */
-  lockAndGet?(key: string, ttlMs: number, userId: string): Promise<LockedToken | null>;
   /**
    * Records that the one-time `key` was used. Resolves `true` the first time and `false` on every later
    * call within `ttlMs`. Optional: threads-auth uses it to refuse a replayed login across instances.

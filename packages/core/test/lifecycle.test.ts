@@ -4,7 +4,7 @@ import { createContext } from '../src/context.js';
 import { createLifecycle } from '../src/lifecycle.js';
 import { resolveOptions } from '../src/options.js';
 import { createSessionCodec } from '../src/session.js';
-import { type DueQuery, MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, refreshOffset } from '../src/index.js';
+import { MemoryTokenStore, type ThreadsAuthError, ThreadsAuthOptionError, refreshOffset } from '../src/index.js';
 import { LONG, REFRESHED, USER_ID, json, recordingFetch, threadsRoutes } from './recording-fetch.js';
 import { DAY, cookieHeader, logIn, page, settle, setup, withoutPeeks } from './setup.js';
 
@@ -229,92 +229,6 @@ describe('with a store', () => {
     const other = setup({ store });
     other.advance(55 * DAY);
     expect((await other.auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
-  });
-  /** A store whose refresh lock reads and writes in the same call (as PostgreSQL's does), counting the calls. */
-  function lockingStore(store: MemoryTokenStore, failSetAndRelease = () => false) {
-    const calls: string[] = [];
-    const wrapped = withoutPeeks(store, {
-      get: (u) => {
-        calls.push('get');
-        return store.get(u);
-      },
-      set: (t) => {
-        calls.push('set');
-        return store.set(t);
-      },
-      acquireLock: (k, t) => {
-        calls.push('acquireLock');
-        return store.acquireLock(k, t);
-      },
-      lockAndGet: async (key, ttlMs, userId) => {
-        calls.push('lockAndGet');
-        const release = await store.acquireLock(key, ttlMs);
-        if (release === null) return null;
-        return {
-          token: await store.get(userId),
-          release: () => {
-            calls.push('release');
-            return release();
-          },
-          setAndRelease: async (token) => {
-            calls.push('setAndRelease');
-            if (failSetAndRelease()) throw new Error('connection cut mid-write');
-            await store.set(token);
-            await release();
-          },
-        };
-      },
-    });
-    return { wrapped, calls };
-  }
-  it('with lockAndGet, a refresh makes two store calls: the lock with the read, then the write with the release', async () => {
-    const store = new MemoryTokenStore();
-    const { wrapped, calls } = lockingStore(store);
-    const { auth, advance, fake } = setup({ store: wrapped });
-    await logIn(auth);
-    advance(57 * DAY);
-    calls.length = 0;
-    expect(await auth.refreshDue()).toMatchObject({ refreshed: 1, failed: 0 });
-    expect(calls.filter((c) => c !== 'release')).toEqual(['lockAndGet', 'setAndRelease']);
-    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
-    expect((await store.get(USER_ID))?.issuedAt).toBe(Date.UTC(2026, 10, 1) + 57 * DAY);
-    // The lock is free again.
-    const release = await store.acquireLock(`refresh:${USER_ID}`, 1_000);
-    expect(release).not.toBeNull();
-  });
-  it('with lockAndGet, a token another instance refreshed after it was listed is not refreshed again', async () => {
-    const store = new MemoryTokenStore();
-    const other = setup({ store });
-    const { wrapped } = lockingStore(store);
-    // Between this instance's listing and its lock, the other instance refreshes the token.
-    const racing = { ...wrapped, listDue: async (query: DueQuery) => {
-      const rows = await store.listDue(query);
-      if (rows.length > 0) expect((await other.auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
-      return rows;
-    } };
-    const { auth, advance } = setup({ store: racing }, other.fake);
-    await logIn(auth);
-    advance(57 * DAY);
-    other.advance(57 * DAY);
-    expect(await auth.refreshDue()).toMatchObject({ listed: 1, refreshed: 0, skipped: 1, failed: 0 });
-    expect(other.fake.callsTo('/refresh_access_token')).toHaveLength(1);
-  });
-  it('a setAndRelease that fails loses nothing: the token is served, written again with set, and the lock released', async () => {
-    const store = new MemoryTokenStore();
-    let cut = true;
-    const { wrapped, calls } = lockingStore(store, () => cut);
-    const onError = vi.fn();
-    const { auth, advance, fake } = setup({ store: wrapped, onError });
-    await logIn(auth);
-    advance(55 * DAY);
-    expect((await auth.getToken(USER_ID))?.accessToken).toBe(REFRESHED);
-    expect(onError.mock.calls.some(([e]) => /connection cut mid-write/.test(String(e.message)))).toBe(true);
-    // Released at once, not left to its ttl.
-    expect(calls).toContain('release');
-    expect(await store.acquireLock(`refresh:${USER_ID}`, 1_000)).not.toBeNull();
-    cut = false;
-    await vi.waitFor(async () => expect((await store.get(USER_ID))?.issuedAt).toBe(Date.UTC(2026, 10, 1) + 55 * DAY), { timeout: 5_000 });
-    expect(fake.callsTo('/refresh_access_token')).toHaveLength(1);
   });
 });
 

@@ -6,7 +6,6 @@
  */
 import {
   type DueQuery,
-  type LockedToken,
   type ReleaseLock,
   type StoredSession,
   type StoredToken,
@@ -353,61 +352,6 @@ export class PostgresTokenStore implements TokenStore {
       released = true;
       await this.#query('release of a lock', `DELETE FROM ${this.tables.locks} WHERE lock_key = $1 AND holder = $2`, [key, holder], false);
     };
-  }
-
-  /**
-   * {@link acquireLock}, then a {@link get} once the lock is held (its own statement, so its snapshot includes
-   * every write the lock's previous holder made before releasing), with {@link LockedToken.setAndRelease}, which
-   * writes the new token and releases the lock in one statement: a refresh makes three round trips and two
-   * commits instead of four and three. (One statement for the lock and the read was tried and refused by the
-   * contract's race test: under READ COMMITTED its read can predate the previous holder's write.)
-   *
-   * @returns The lock, with the token as it stands once the lock is held, or `null` when the lock is held.
-   * @throws ThreadsAuthOptionError when `ttlMs` is not a positive number.
-   */
-  async lockAndGet(key: string, ttlMs: number, userId: string): Promise<LockedToken | null> {
-    const ttl = toTtl(ttlMs);
-    const holder = globalThis.crypto.randomUUID();
-    const { rows } = await this.#query(
-      'lockAndGet()',
-      `INSERT INTO ${this.tables.locks} AS held (lock_key, holder, expires_at)
-       VALUES ($1, $2, clock_timestamp() + $3::double precision * interval '1 millisecond')
-       ON CONFLICT (lock_key) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-         WHERE held.expires_at <= clock_timestamp()
-       RETURNING holder`,
-      [key, holder, ttl],
-    );
-    this.#purgeNowAndThen();
-    if (rows.length === 0) return null;
-    let released = false;
-    const release = async () => {
-      if (released) return;
-      released = true;
-      await this.#query('release of a lock', `DELETE FROM ${this.tables.locks} WHERE lock_key = $1 AND holder = $2`, [key, holder], false);
-    };
-    const setAndRelease = async (token: StoredToken) => {
-      await this.#query(
-        'setAndRelease()',
-        `WITH written AS (
-           INSERT INTO ${this.tables.tokens} (user_id, sealed, issued_at, expires_at, updated_at)
-           VALUES ($1, $2, $3, $4, now())
-           ON CONFLICT (user_id) DO UPDATE
-             SET sealed = EXCLUDED.sealed, issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, updated_at = now()
-           RETURNING 1
-         )
-         DELETE FROM ${this.tables.locks} WHERE lock_key = $5 AND holder = $6`,
-        [token.userId, token.sealed, token.issuedAt, token.expiresAt, key, holder],
-      );
-      // Both or neither: one statement. After a failure `release` still runs (a harmless no-op if it was done).
-      released = true;
-      this.#purgeNowAndThen();
-    };
-    try {
-      return { token: await this.get(userId), release, setAndRelease };
-    } catch (error) {
-      await release().catch(() => {});
-      throw error;
-    }
   }
 
   /**

@@ -99,7 +99,6 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
       return;
     }
     const hasLock = typeof probe.store.acquireLock === 'function';
-    const hasLockAndGet = typeof probe.store.lockAndGet === 'function';
     const hasConsumeOnce = typeof probe.store.consumeOnce === 'function';
     const hasPeek = typeof probe.store.peek === 'function';
     const hasClaims = probe.claims !== false;
@@ -433,81 +432,6 @@ export function describeTokenStoreContract(name: string, setup: TokenStoreSetup)
       it('lets exactly one of 50 concurrent callers win', async () => {
         const results = await Promise.all(Array.from({ length: 50 }, () => store.acquireLock!('refresh:race', 10_000)));
         expect(results.filter((r) => r !== null)).toHaveLength(1);
-      });
-    });
-
-    describe.skipIf(!hasLockAndGet)('lockAndGet', () => {
-      it('takes the same lock as acquireLock, and reads the token under it', async () => {
-        const stored = token('u1');
-        await store.set(stored);
-        const lock = await store.lockAndGet!('refresh:u1', 10_000, 'u1');
-        expect(lock?.token).toEqual(stored);
-        expect(await store.lockAndGet!('refresh:u1', 10_000, 'u1')).toBeNull();
-        if (hasLock) expect(await store.acquireLock!('refresh:u1', 10_000)).toBeNull();
-        await lock!.release();
-        const again = await store.lockAndGet!('refresh:u1', 10_000, 'u1');
-        expect(again).not.toBeNull();
-        await again!.release();
-      });
-
-      it('reads null for an unknown user and for an expired token, like get', async () => {
-        const none = await store.lockAndGet!('refresh:nobody', 10_000, 'nobody');
-        expect(none?.token).toBeNull();
-        await store.set(token('gone', { issuedAt: now() - 60 * DAY, expiresAt: now() - 1 }));
-        const expired = await store.lockAndGet!('refresh:gone', 10_000, 'gone');
-        expect(expired?.token).toBeNull();
-      });
-
-      it('setAndRelease stores the token and frees the lock; a release after it frees no later holder', async () => {
-        await store.set(token('u2'));
-        const lock = await store.lockAndGet!('refresh:u2', 10_000, 'u2');
-        const next = token('u2', { sealed: 'sealed.u2.v2', issuedAt: now(), expiresAt: now() + 60 * DAY });
-        await lock!.setAndRelease?.(next);
-        if (lock!.setAndRelease === undefined) await Promise.all([store.set(next), lock!.release()]);
-        expect(await store.get('u2', { consistent: true })).toEqual(next);
-        const later = await store.lockAndGet!('refresh:u2', 10_000, 'u2');
-        expect(later?.token).toEqual(next);
-        await lock!.release();
-        expect(await store.lockAndGet!('refresh:u2', 10_000, 'u2')).toBeNull();
-        await later!.release();
-      });
-
-      it('frees the lock once its ttl elapses', async () => {
-        expect(await store.lockAndGet!('refresh:ttl2', 400, 'ttl2')).not.toBeNull();
-        expect(await store.lockAndGet!('refresh:ttl2', 400, 'ttl2')).toBeNull();
-        await sleep(600);
-        expect(await store.lockAndGet!('refresh:ttl2', 10_000, 'ttl2')).not.toBeNull();
-      });
-
-      it('each holder reads what the previous holder wrote: 8 callers racing for 40 increments lose none', async () => {
-        await store.set(token('counter', { sealed: '0' }));
-        let wins = 0;
-        const seen: number[] = [];
-        const caller = async () => {
-          while (wins < 40) {
-            const lock = await store.lockAndGet!('refresh:counter', 10_000, 'counter');
-            if (lock === null) {
-              await sleep(1);
-              continue;
-            }
-            if (wins >= 40) {
-              await lock.release();
-              return;
-            }
-            wins++;
-            const value = Number(lock.token!.sealed);
-            seen.push(value);
-            const next = token('counter', { sealed: String(value + 1) });
-            if (lock.setAndRelease !== undefined) await lock.setAndRelease(next);
-            else {
-              await store.set(next);
-              await lock.release();
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: 8 }, caller));
-        expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => i));
-        expect((await store.get('counter', { consistent: true }))?.sealed).toBe('40');
       });
     });
 
