@@ -4,7 +4,7 @@
  * answering with the report's counts, its wall time, its peak RSS (`process.resourceUsage().maxRSS`, the
  * whole life of this process, which runs one upkeep and nothing else), its peak V8 heap (sampled every 100 ms),
  * its peak live heap (the heap in use right after a full GC, every 5 s: what the run really holds) and the heap
- * still in use after a full GC at the end.
+ * still in use after a full GC at the end, and the CPU time it used during the run.
  */
 import { createThreadsAuth } from '@threads-auth/core';
 import { PostgresTokenStore } from '@threads-auth/postgres';
@@ -36,14 +36,17 @@ serveParent(
         peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
       }, 5_000);
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const report = await auth.refreshDue({ concurrency, pageSize, maxFailures: 10 });
       const wallMs = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
       clearInterval(sampler);
       clearInterval(liveSampler);
       // What the run still holds once garbage is gone (started with --expose-gc).
       globalThis.gc?.();
       return {
         wallMs,
+        cpuMs: (cpu.user + cpu.system) / 1000,
         rssBefore,
         peakHeap,
         heapAfterGc: process.memoryUsage().heapUsed,

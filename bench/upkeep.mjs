@@ -2,7 +2,8 @@
 /**
  * One upkeep run over a fleet of stored tokens, all due, with the fake Threads answering every call after
  * `--latency` ms: wall time with 1, 2 and 4 worker processes on one Redis and on one PostgreSQL, refreshes per
- * token (counted by the fake), peak RSS per worker, against the physical limit
+ * token (counted by the fake), peak RSS per worker, CPU per refresh (workers, the fake, the store's server when
+ * it runs on this machine) and how busy the machine was, against the physical limit
  * `tokens × latency ÷ (workers × concurrency)`. The `poisoned` scenario puts `--poison` tokens first in the
  * listing that no worker can refresh (sealed under a secret rotated away): every other token must still be
  * refreshed in the same run.
@@ -19,7 +20,7 @@
  * Writes under a random key prefix / table name, removed at the end. Markdown on stdout and in
  * bench/upkeep-results.md, progress on stderr.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,46 @@ process.on('SIGINT', () => process.exit(130));
 
 let shiftMs = 0;
 const now = () => Date.now() + shiftMs;
+
+/**
+ * CPU time (ms) used so far by the live processes whose command name is one of `names` (the store's server on
+ * this machine: `postgres` backends, `redis-server`), from /proc; `undefined` where there is no /proc. Read
+ * once before and once after a run, never sampled.
+ */
+function processCpuMs(names) {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      const close = stat.lastIndexOf(')');
+      if (!names.includes(stat.slice(stat.indexOf('(') + 1, close))) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    }
+  } catch {
+    return undefined;
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/** The machine's busy and total CPU time so far (ms, all CPUs), from /proc/stat; `undefined` without it. */
+function machineCpuMs() {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy: busy * 10, total: (busy + idle + iowait) * 10 };
+  } catch {
+    return undefined;
+  }
+}
+
+const SERVER_PROCESSES = { postgres: ['postgres'], redis: ['redis-server'] };
 
 /** Runs `fn` over `items`, `limit` at a time. */
 async function pool(items, limit, fn) {
@@ -160,8 +201,12 @@ async function scenario(kind, name) {
         );
       }
       const started = performance.now();
+      const [serverBefore, machineBefore, benchBefore] = [processCpuMs(SERVER_PROCESSES[kind]), machineCpuMs(), process.cpuUsage()];
       const outs = await Promise.all(children.map((c) => c.request('run', { concurrency: CONCURRENCY, pageSize: PAGE_SIZE }, 3 * 3600_000)));
       const wallMs = performance.now() - started;
+      // Where the CPU went, per refresh: the workers, this process (the fake Threads, in-process), the store's server.
+      const benchCpu = process.cpuUsage(benchBefore);
+      const [serverAfter, machineAfter] = [processCpuMs(SERVER_PROCESSES[kind]), machineCpuMs()];
       await Promise.all(children.map((c) => c.stop()));
       const calls = fake.callsTo('refresh');
       const perToken = new Map();
@@ -189,11 +234,15 @@ async function scenario(kind, name) {
         peakLive: Math.max(...outs.map((o) => o.peakLive ?? 0)),
         rssBefore: Math.max(...outs.map((o) => o.rssBefore)),
         ended: [...new Set(outs.map((o) => o.report.ended))].join(','),
+        workerCpuMs: outs.reduce((n, o) => n + o.cpuMs, 0),
+        fakeCpuMs: (benchCpu.user + benchCpu.system) / 1000,
+        serverCpuMs: serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore,
+        machineBusy: machineBefore === undefined || machineAfter === undefined ? undefined : (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
       };
       results.push(row);
       const messages = [...new Set(outs.flatMap((o) => o.report.failures))];
       if (messages.length > 0) log(`  failures seen: ${messages.slice(0, 3).join(' | ')}`);
-      log(`${kind}/${name}, ${workers} worker(s): ${(wallMs / 1000).toFixed(1)} s (limit ${(limitMs / 1000).toFixed(1)} s), listed ${row.listed}, refreshed ${row.refreshed}, revoked ${row.revoked}, notDue ${row.notDue}, failed ${row.failed}, skipped ${row.skipped}, calls ${row.calls} over ${row.distinct} tokens (max ${row.maxPerToken}), peak RSS ${(row.maxRss / 2 ** 20).toFixed(0)} MiB, peak heap ${(row.peakHeap / 2 ** 20).toFixed(0)} MiB, peak live heap ${(row.peakLive / 2 ** 20).toFixed(0)} MiB, heap after GC ${(row.heapAfterGc / 2 ** 20).toFixed(0)} MiB`);
+      log(`${kind}/${name}, ${workers} worker(s): ${(wallMs / 1000).toFixed(1)} s (limit ${(limitMs / 1000).toFixed(1)} s), listed ${row.listed}, refreshed ${row.refreshed}, revoked ${row.revoked}, notDue ${row.notDue}, failed ${row.failed}, skipped ${row.skipped}, calls ${row.calls} over ${row.distinct} tokens (max ${row.maxPerToken}), peak RSS ${(row.maxRss / 2 ** 20).toFixed(0)} MiB, peak heap ${(row.peakHeap / 2 ** 20).toFixed(0)} MiB, peak live heap ${(row.peakLive / 2 ** 20).toFixed(0)} MiB, heap after GC ${(row.heapAfterGc / 2 ** 20).toFixed(0)} MiB, CPU per refresh ${cpuPerRefresh(row)}, machine busy ${busy(row)}`);
       // The next run finds every token the fleet just refreshed due again, 58 days later.
       shiftMs += 58 * DAY;
     }
@@ -210,7 +259,15 @@ try {
 }
 
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-const header = ['store', 'scenario', 'workers', 'wall time', 'limit', 'ratio', 'refreshed', 'failed', 'skipped', 'refreshes / token', 'peak RSS / worker', 'peak heap', 'peak live heap', 'heap after GC'];
+/** CPU ms per refreshed token: workers / fake Threads / the store's server. */
+function cpuPerRefresh(r) {
+  const per = (ms) => (ms === undefined ? '–' : (ms / Math.max(1, r.refreshed)).toFixed(2));
+  return `${per(r.workerCpuMs)} / ${per(r.fakeCpuMs)} / ${per(r.serverCpuMs)} ms`;
+}
+function busy(r) {
+  return r.machineBusy === undefined ? '–' : `${Math.round(r.machineBusy * 100)} %`;
+}
+const header = ['store', 'scenario', 'workers', 'wall time', 'limit', 'ratio', 'refreshed', 'failed', 'skipped', 'refreshes / token', 'peak RSS / worker', 'peak heap', 'peak live heap', 'heap after GC', 'CPU / refresh: workers / fake / server', 'machine busy'];
 const rows = results.map((r) => [
   r.store,
   r.scenario,
@@ -226,6 +283,8 @@ const rows = results.map((r) => [
   mib(r.peakHeap),
   mib(r.peakLive),
   mib(r.heapAfterGc),
+  cpuPerRefresh(r),
+  busy(r),
 ]);
 const markdown = [
   `# Upkeep benchmark (${new Date().toISOString().slice(0, 10)})`,

@@ -85,8 +85,12 @@ export function withDeadline<T>(operation: string, timeoutMs: number, work: Prom
   });
 }
 
-/** A pg query carrying a client-side read timeout, `query_timeout` (pg 8 reads it; `@types/pg` omits it). */
-export function timedQuery(text: string, values: unknown[] | undefined, timeoutMs: number): QueryConfig {
-  const config: QueryConfig & { readonly query_timeout: number } = { text, values, query_timeout: timeoutMs };
+/**
+ * A pg query carrying a client-side read timeout, `query_timeout` (pg 8 reads it; `@types/pg` omits it), and,
+ * given a `name`, sent as that prepared statement.
+ */
+export function timedQuery(text: string, values: unknown[] | undefined, timeoutMs: number, name?: string): QueryConfig {
+  const config: QueryConfig & { readonly query_timeout: number } =
+    name === undefined ? { text, values, query_timeout: timeoutMs } : { name, text, values, query_timeout: timeoutMs };
   return config;
 }

@@ -12,6 +12,7 @@ import {
   ThreadsAuthOptionError,
   type TokenStore,
 } from '@threads-auth/core';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { timedQuery, withDeadline } from './deadline.js';
 import { DEFAULT_MIGRATION_TIMEOUT_MS, type TableNames, type TableOptions, migrateNames, tableNames, toTimeoutMs } from './schema.js';
@@ -40,6 +41,14 @@ interface PostgresTokenStoreCommonOptions extends TableOptions {
    * opens a new one. Default: ignore them. An exception thrown by `onError` is ignored too.
    */
   readonly onError?: (error: Error) => void;
+  /**
+   * Send each statement as a named prepared statement, so that PostgreSQL parses and plans it once per
+   * connection rather than on every call. Default `true`, as in `postgres.js` (its `prepare` option); the figures
+   * are in the package README. Set `false` behind a pooler that does not keep prepared statements across
+   * transactions: PgBouncer in `transaction` or `statement` mode before 1.21, or 1.21 and later without
+   * `max_prepared_statements`.
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /**
@@ -121,6 +130,8 @@ export class PostgresTokenStore implements TokenStore {
   readonly #timeoutMs: number;
   readonly #onError: (error: Error) => void;
   readonly #onPoolError = (error: Error) => this.#report(error);
+  /** Statement text → prepared statement name, when `preparedStatements`; `undefined` sends them unnamed. */
+  readonly #statementNames: Map<string, string> | undefined;
   #tablesReady: Promise<void> | undefined;
   #lastPurge = Number.NEGATIVE_INFINITY;
   #closing: Promise<void> | undefined;
@@ -128,11 +139,11 @@ export class PostgresTokenStore implements TokenStore {
 
   /**
    * @param options - A `pool` or a `connectionString`, plus `tableName`, `schema`, `createTable`, `now`,
-   * `timeoutMs` and `onError`.
+   * `timeoutMs`, `onError` and `preparedStatements`.
    * @throws ThreadsAuthOptionError (a `TypeError`, code `ERR_THREADS_AUTH_OPTION`) naming the option when
    * neither or both of `pool` and `connectionString` are given, `pool` is not a pg Pool, `tableName` /
-   * `schema` is not a plain identifier, `timeoutMs` is not a positive number of milliseconds, or `onError` is not
-   * a function.
+   * `schema` is not a plain identifier, `timeoutMs` is not a positive number of milliseconds, `onError` is not
+   * a function, or `preparedStatements` is not a boolean.
    */
   constructor(options: PostgresTokenStoreOptions) {
     const { pool, connectionString } = options as { pool?: unknown; connectionString?: unknown };
@@ -155,6 +166,10 @@ export class PostgresTokenStore implements TokenStore {
     }
     this.#onError = options.onError ?? (() => {});
     this.#createTable = options.createTable ?? true;
+    if (options.preparedStatements !== undefined && typeof options.preparedStatements !== 'boolean') {
+      throw new ThreadsAuthOptionError('preparedStatements', 'must be true or false (false behind PgBouncer in transaction mode).');
+    }
+    this.#statementNames = options.preparedStatements === false ? undefined : new Map();
     this.#now = options.now ?? Date.now;
     this.#ownsPool = connectionString !== undefined;
     this.#pool =
@@ -415,7 +430,7 @@ export class PostgresTokenStore implements TokenStore {
           throw ABANDONED;
         }
         try {
-          return await queryOn<R>(client, release, timedQuery(text, values, timeoutMs));
+          return await queryOn<R>(client, release, timedQuery(text, values, timeoutMs, this.#statementName(text)));
         } catch (error) {
           if (attempt >= 2 || abandoned || !isDroppedConnection(error)) throw error;
         }
@@ -424,6 +439,21 @@ export class PostgresTokenStore implements TokenStore {
     return withDeadline(operation, timeoutMs, work, () => {
       abandoned = true;
     });
+  }
+
+  /**
+   * The prepared statement name of `text`: a digest of the text, so that two stores on one pool (other tables)
+   * never share a name for different statements, which pg refuses.
+   */
+  #statementName(text: string): string | undefined {
+    const names = this.#statementNames;
+    if (names === undefined) return undefined;
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `threads_auth_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+      names.set(text, name);
+    }
+    return name;
   }
 
   #report(error: Error): void {

@@ -93,6 +93,10 @@ describe('PostgresTokenStore options (no server needed)', () => {
     expect(withoutComments).toBe(migration());
   });
 
+  it('rejects a preparedStatements that is not a boolean, naming the option', () => {
+    expect(() => new PostgresTokenStore({ pool, preparedStatements: 'no' as never })).toThrow(/option "preparedStatements" must be true or false/);
+  });
+
   it('rejects a ttl that is not a positive number before touching the database', async () => {
     const store = new PostgresTokenStore({ pool, createTable: false });
     await expect(store.acquireLock('k', 0)).rejects.toThrow(/option "ttlMs"/);
@@ -395,6 +399,59 @@ if (unavailable !== undefined) {
       expect((await s.getSession('sess-up'))?.userId).toBe('kept');
       const { rows } = await p.query('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [tableName]);
       expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_due_idx`, `${tableName}_pkey`]);
+    });
+
+    /** The prepared statements of the one connection of `p` (a pool of `max: 1`). */
+    async function prepared(p: pg.Pool): Promise<Array<{ name: string; statement: string }>> {
+      const { rows } = await p.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements ORDER BY name');
+      return rows;
+    }
+
+    it('sends its statements as named prepared statements, one name per statement text, unless told not to', async () => {
+      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+      disposers.push(() => p.end());
+      const [first, second] = [table(), table()];
+      // Two stores on one pool, on two tables: pg refuses one name for two texts, so the names must differ.
+      const stores = [store({ pool: p, tableName: first }), store({ pool: p, tableName: second })];
+      const round = async (s: PostgresTokenStore, sealed: string) => {
+        await s.set(token('u1', sealed));
+        expect((await s.get('u1'))?.sealed).toBe(sealed);
+        const release = await s.acquireLock('refresh:u1', 10_000);
+        await release?.();
+      };
+      for (const s of stores) await round(s, 'sealed-1');
+      const named = await prepared(p);
+      expect(named.length).toBeGreaterThanOrEqual(8);
+      expect(named.every(({ name }) => /^threads_auth_[0-9a-f]{32}$/.test(name))).toBe(true);
+      for (const tableName of [first, second]) {
+        const own = named.filter(({ statement }) => statement.includes(`"${tableName}`)).map(({ statement }) => statement);
+        expect(own.some((sql) => sql.startsWith('SELECT user_id, sealed'))).toBe(true);
+        expect(own.some((sql) => sql.startsWith(`INSERT INTO "${tableName}_locks"`))).toBe(true);
+      }
+      // Parsed once per connection: running the same calls again prepares nothing new.
+      for (const s of stores) await round(s, 'sealed-2');
+      expect(await prepared(p)).toEqual(named);
+
+      const unnamedPool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+      disposers.push(() => unnamedPool.end());
+      const unnamed = store({ pool: unnamedPool, tableName: table(), preparedStatements: false });
+      await unnamed.set(token('u1', 'sealed-1'));
+      expect((await unnamed.get('u1'))?.sealed).toBe('sealed-1');
+      expect(await prepared(unnamedPool)).toEqual([]);
+    });
+
+    it('keeps working when its tables are dropped and made again under its prepared statements', async () => {
+      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+      disposers.push(() => p.end());
+      const tableName = table();
+      const s = store({ pool: p, tableName });
+      await s.set(token('u1', 'sealed-1'));
+      expect((await s.get('u1'))?.sealed).toBe('sealed-1');
+      await dropTables(p, tableName);
+      await migrate(p, { tableName });
+      expect(await s.get('u1')).toBeNull();
+      await s.set(token('u1', 'sealed-2'));
+      expect((await s.get('u1'))?.sealed).toBe('sealed-2');
     });
 
     it('retries table creation after a failed first use', async () => {
