@@ -43,10 +43,10 @@ interface PostgresTokenStoreCommonOptions extends TableOptions {
   readonly onError?: (error: Error) => void;
   /**
    * Send each statement as a named prepared statement, so that PostgreSQL parses and plans it once per
-   * connection rather than on every call. Default `true`, as in `postgres.js` (its `prepare` option); the figures
-   * are in the package README. Set `false` behind a pooler that does not keep prepared statements across
+   * connection rather than on every call. Default `true`, as in `postgres.js` (its `prepare` option). Set `false` behind a pooler that does not keep prepared statements across
    * transactions: PgBouncer in `transaction` or `statement` mode before 1.21, or 1.21 and later without
-   * `max_prepared_statements`.
+   * `max_prepared_statements`. The store's statements are a fixed few, so
+   * each connection holds a bounded number of them.
    */
   readonly preparedStatements?: boolean;
 }
