@@ -401,15 +401,21 @@ if (unavailable !== undefined) {
       expect(rows.map((r) => r.indexname)).toEqual([`${tableName}_due_idx`, `${tableName}_pkey`]);
     });
 
-    /** The prepared statements of the one connection of `p` (a pool of `max: 1`). */
+    /** A pool of one connection, so that `pg_prepared_statements` shows what every call prepared on it. */
+    function oneConnection(): pg.Pool {
+      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+      disposers.push(() => p.end());
+      return p;
+    }
+
+    /** The prepared statements of the one connection of `p` (made by {@link oneConnection}). */
     async function prepared(p: pg.Pool): Promise<Array<{ name: string; statement: string }>> {
       const { rows } = await p.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements ORDER BY name');
       return rows;
     }
 
     it('sends its statements as named prepared statements, one name per statement text, unless told not to', async () => {
-      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-      disposers.push(() => p.end());
+      const p = oneConnection();
       const [first, second] = [table(), table()];
       // Two stores on one pool, on two tables: pg refuses one name for two texts, so the names must differ.
       const stores = [store({ pool: p, tableName: first }), store({ pool: p, tableName: second })];
@@ -432,8 +438,7 @@ if (unavailable !== undefined) {
       for (const s of stores) await round(s, 'sealed-2');
       expect(await prepared(p)).toEqual(named);
 
-      const unnamedPool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-      disposers.push(() => unnamedPool.end());
+      const unnamedPool = oneConnection();
       const unnamed = store({ pool: unnamedPool, tableName: table(), preparedStatements: false });
       await unnamed.set(token('u1', 'sealed-1'));
       expect((await unnamed.get('u1'))?.sealed).toBe('sealed-1');
@@ -441,8 +446,7 @@ if (unavailable !== undefined) {
     });
 
     it('keeps working when its tables are dropped and made again under its prepared statements', async () => {
-      const p = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-      disposers.push(() => p.end());
+      const p = oneConnection();
       const tableName = table();
       const s = store({ pool: p, tableName });
       await s.set(token('u1', 'sealed-1'));
