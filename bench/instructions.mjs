@@ -2,9 +2,13 @@
  * The hot-route overhead in CPU instructions, for Express, Fastify and Hono, which (unlike req/s on a shared VM)
  * repeats to within a fraction of a percent: each variant's server runs under `valgrind --tool=callgrind` and serves N₁ then N₂ requests
  * (10 keep-alive connections, the same logged-in Cookie header); instructions per request are
- * (I(N₂) − I(N₁)) / (N₂ − N₁), so start-up and JIT warm-up cancel out.
+ * (I(N₂) − I(N₁)) / (N₂ − N₁), so start-up cancels out. N₁ must be past the JIT's warm-up: callgrind counts the
+ * optimizing compiler's work too, and at 1 000 → 6 000 it was most of the difference (bare Fastify 206 323 per
+ * request there, 63 363 at 6 000 → 26 000). Node runs with `--single-threaded`: V8's compiler and GC helpers work
+ * on the main thread, so the counts do not depend on how valgrind schedules threads (bare Hono moved by ±5 000
+ * between runs without it, by about 1 % with it).
  *
- *   node bench/instructions.mjs [--requests 1000,6000] [--frameworks express,fastify,hono] [--variants id,id,…]
+ *   node bench/instructions.mjs [--requests 6000,16000] [--frameworks express,fastify,hono] [--variants id,id,…]
  *
  * Fastify and Hono also get an empty hook / middleware (f0, i0): the floor any plugin or middleware pays there.
  *
@@ -18,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const arg = process.argv.indexOf('--requests');
-const [n1, n2] = (arg === -1 ? '1000,6000' : process.argv[arg + 1]).split(',').map(Number);
+const [n1, n2] = (arg === -1 ? '6000,16000' : process.argv[arg + 1]).split(',').map(Number);
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.log('instructions: skipped, valgrind is not installed (apt-get install -y valgrind)');
   process.exit(0);
@@ -46,7 +50,7 @@ async function drive(readyFile, total) {
 
 async function instructions(variant, total) {
   const readyFile = join(dir, `${variant}-${total}.ready`);
-  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, `${variant}-${total}.out`)}`, process.execPath, server, variant, String(total), readyFile], {
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, `${variant}-${total}.out`)}`, process.execPath, '--single-threaded', server, variant, String(total), readyFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

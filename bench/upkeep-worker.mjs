@@ -17,7 +17,7 @@ const now = () => Date.now() + config.shiftMs;
 const store =
   config.store === 'redis'
     ? new RedisTokenStore({ url: config.redisUrl, keyPrefix: config.keyPrefix, now })
-    : new PostgresTokenStore({ pool: new pg.Pool({ connectionString: config.databaseUrl, max: 16 }), tableName: config.tableName, createTable: false, now });
+    : new PostgresTokenStore({ pool: new pg.Pool({ connectionString: config.databaseUrl, max: 16 }), tableName: config.tableName, createTable: false, preparedStatements: config.preparedStatements !== false, now });
 const auth = createThreadsAuth({ ...config.auth, store, now });
 
 serveParent(

@@ -10,6 +10,8 @@
  *
  *   node bench/upkeep.mjs [--tokens 100000] [--latency 100] [--concurrency 16] [--page-size 500]
  *                         [--workers 1,2,4] [--stores redis,postgres] [--scenarios clean,poisoned] [--poison 1000]
+ *                         [--no-prepared]   (PostgresTokenStore's preparedStatements: false in the workers)
+ *   UPKEEP_CPU_PROF=<dir>  writes each worker's CPU profile there (`node --cpu-prof`; bench/profile-summary.mjs reads it)
  *
  * Seeding: the fake mints one long-lived token per user (`issueLongLivedToken`, 58 days old, 2 days left) and a
  * seeding instance adopts each with `auth.adoptToken` (debug_token, then sealed and stored exactly as a sign-in
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     stores: { type: 'string', default: 'redis,postgres' },
     scenarios: { type: 'string', default: 'clean,poisoned' },
     poison: { type: 'string', default: '1000' },
+    'no-prepared': { type: 'boolean', default: false },
   },
 });
 const TOKENS = Number(args.tokens);
@@ -143,7 +146,7 @@ async function openStore(kind) {
   const store = new PostgresTokenStore({ pool: pgPool, tableName, createTable: false, now });
   return {
     store,
-    worker: { store: 'postgres', databaseUrl: DATABASE_URL, tableName },
+    worker: { store: 'postgres', databaseUrl: DATABASE_URL, tableName, preparedStatements: !args['no-prepared'] },
     async remove() {
       await store.close();
       await pgPool.query(['', '_locks', '_once', '_sessions'].map((s) => `DROP TABLE IF EXISTS "${tableName}${s}"`).join('; '));
@@ -195,7 +198,7 @@ async function scenario(kind, name) {
           await startChild({
             name: `${kind} worker ${i + 1}/${workers}`,
             script: join(BENCH_DIR, 'upkeep-worker.mjs'),
-            nodeArgs: ['--expose-gc'],
+            nodeArgs: ['--expose-gc', ...(process.env.UPKEEP_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.UPKEEP_CPU_PROF] : [])],
             env: { UPKEEP_WORKER: JSON.stringify({ ...opened.worker, shiftMs, auth: authConfig }) },
           }),
         );

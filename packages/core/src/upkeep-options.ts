@@ -24,7 +24,9 @@ export interface UpkeepOptions {
   /**
    * A token whose refresh fails transiently (Meta unavailable or timing out, the store failing) is tried
    * again later in the same run, without holding a slot meanwhile: at most `attempts` times in all (1–10,
-   * default 3), waiting `delayMs` (default 30 000) and doubling after each failure.
+   * default 3), waiting `delayMs` (default 30 000) and doubling after each failure. A listing of the next
+   * page that the store fails or stalls on (`store_unavailable`) is also tried up to `attempts` times, after
+   * 1 s, 2 s, 4 s… (at most 30 s), while the refreshes in flight go on; then the run rejects with that error.
    */
   readonly retry?: { readonly attempts?: number; readonly delayMs?: number };
   /**

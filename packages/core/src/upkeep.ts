@@ -36,6 +36,9 @@ export function refreshOffset(userId: string, windowMs: number): number {
 }
 
 const MAX_PAUSE_MS = 15 * 60_000;
+/** The first wait before a failed listing is tried again, doubled each time up to the second (see `readPage`). */
+const LIST_RETRY_MS = 1_000;
+const MAX_LIST_RETRY_MS = 30_000;
 /**
  * How long a listed page stays claimed ({@link DueQuery.claim}): other workers list past it meanwhile. A page
  * takes seconds; the margin covers slow answers, retries and pauses. A worker that dies leaves its page to the
@@ -97,7 +100,29 @@ export function createUpkeep(ctx: AuthContext, sessions: SessionCodec, lifecycle
       }
     };
 
+    /**
+     * The next page. A listing the store fails or stalls on (`store_unavailable`: a restart, a failover, a
+     * statement past `storeTimeoutMs`) is tried again, up to `retry.attempts` times in all, after 1 s, 2 s, 4 s…
+     * (at most 30 s), while the refreshes in flight go on; only then does the run reject. Listing
+     * again is safe: the cursor has not moved, and a worker's own claims do not exclude it. Stopped by `signal`
+     * while waiting: an empty page, so the run ends as `aborted`.
+     */
     async function readPage(): Promise<StoredToken[]> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await listPage();
+        } catch (error) {
+          if (!isThreadsAuthError(error) || error.code !== 'store_unavailable') throw error;
+          if (signal?.aborted) return [];
+          if (attempt >= o.attempts) throw error;
+          ctx.report(error);
+          await timers.sleep(Math.min(LIST_RETRY_MS * 2 ** (attempt - 1), MAX_LIST_RETRY_MS), signal);
+          if (signal?.aborted) return [];
+        }
+      }
+    }
+
+    async function listPage(): Promise<StoredToken[]> {
       for (let limit = o.pageSize; ; limit *= 2) {
         const rows = await store.listDue({ ...query, limit, ...(cursor === undefined ? {} : { after: cursor }) });
         // A store written before the cursor existed ignores `after`: skip what was read, and read further.

@@ -12,7 +12,7 @@ import { createSessionCodec } from '../src/session.js';
 import { retryAfterMs } from '../src/threads-errors.js';
 import { CLAIM_TTL_MS, createUpkeep, refreshOffset } from '../src/upkeep.js';
 import type { UpkeepTimers } from '../src/upkeep-options.js';
-import { MemoryTokenStore, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
+import { MemoryTokenStore, ThreadsAuthError, ThreadsAuthOptionError, type TokenStore } from '../src/index.js';
 import { json, recordingFetch, type RecordedCall } from './recording-fetch.js';
 import { DAY, SESSION_SECRET, withoutPeeks } from './setup.js';
 
@@ -190,6 +190,50 @@ describe('per-token retries', () => {
     await f.seeded;
     expect(await f.w.upkeep.run()).toMatchObject({ refreshed: 2, revoked: 1, failed: 0 });
     expect(await f.store.get('1000')).toBeNull();
+  });
+});
+
+describe('a store that fails the listing', () => {
+  /** `f.store`, whose listDue fails (as a stalled store's bounded call does) on the calls `failing` picks. */
+  function failingListings(f: ReturnType<typeof fleet>, failing: (call: number) => boolean, onFail: () => void = () => {}) {
+    let calls = 0;
+    return withoutPeeks(f.store, {
+      listDue: (query) => {
+        if (!failing(++calls)) return f.store.listDue(query);
+        onFail();
+        return Promise.reject(new ThreadsAuthError('store_unavailable', { message: 'token store: listDue() did not answer within 3000 ms (storeTimeoutMs)' }));
+      },
+    });
+  }
+
+  it('lists again after 1 s, 2 s, and refreshes every token in the same run', async () => {
+    const f = fleet(12);
+    await f.seeded;
+    const reported: unknown[] = [];
+    const w = worker(f.fake, failingListings(f, (call) => call === 2 || call === 3), f.clock, { onError: (error) => reported.push(error) });
+    const report = await w.upkeep.run({ pageSize: 5, concurrency: 2 });
+    expect(report).toMatchObject({ listed: 12, refreshed: 12, failed: 0, ended: 'done' });
+    expect(w.slept).toEqual([1_000, 2_000]);
+    expect(reported).toHaveLength(2);
+    expect(f.fake.refreshCalls()).toHaveLength(12);
+  });
+
+  it('rejects once retry.attempts listings have failed, with the refreshes in flight finished and stored', async () => {
+    const f = fleet(12);
+    await f.seeded;
+    const w = worker(f.fake, failingListings(f, (call) => call >= 2), f.clock);
+    await expect(w.upkeep.run({ pageSize: 5, concurrency: 5, retry: { attempts: 3 } })).rejects.toMatchObject({ code: 'store_unavailable' });
+    expect(w.slept).toEqual([1_000, 2_000]);
+    expect((await all(f.store)).filter((t) => t.issuedAt > T0 - 58 * DAY)).toHaveLength(5);
+  });
+
+  it('ends as aborted when stopped while a failed listing waits to be tried again', async () => {
+    const f = fleet(3);
+    await f.seeded;
+    const controller = new AbortController();
+    const w = worker(f.fake, failingListings(f, () => true, () => controller.abort()), f.clock);
+    const report = await w.upkeep.run({ signal: controller.signal });
+    expect(report).toMatchObject({ ended: 'aborted', refreshed: 0, listed: 0 });
   });
 });
 

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { createThreadsAuth, type FetchLike, type ThreadsAuth, type ThreadsAuthOptions, type TokenStore } from '@threads-auth/core';
+import { createThreadsAuth, isThreadsAuthError, type FetchLike, type ThreadsAuth, type ThreadsAuthOptions, type TokenStore } from '@threads-auth/core';
 import { type FakeThreads, type FaultProxy, startFakeThreads, startFaultProxy } from '@threads-auth/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeUnavailable } from './store-contract.js';
@@ -95,6 +95,7 @@ export function describeStoreFaults(name: string, target: FaultTarget | { readon
         errors,
         cookie,
         options,
+        now,
         advance: (ms: number) => {
           clock += ms;
         },
@@ -139,6 +140,31 @@ export function describeStoreFaults(name: string, target: FaultTarget | { readon
         async () => expect(await cold.handle({ method: 'GET', url: '/', headers: { cookie: t.cookie } })).toMatchObject({ type: 'pass', token: { userId: USER_ID } }),
         { timeout: 10_000, interval: 200 },
       );
+    });
+
+    it('an upkeep run gets past a store that stalls while it lists: it lists again, and the due token is refreshed once', async () => {
+      const t = await setup();
+      // Two days left: past every token's refresh point (each lies in the first half of the 7-day window).
+      t.advance(58 * DAY);
+      // The first listing hangs past storeTimeoutMs (1 s); the store answers again 1.5 s in, before the retry at 2 s.
+      t.proxy.stall();
+      setTimeout(() => t.proxy.pass(), 1_500).unref();
+      const report = await t.auth.refreshDue();
+      expect(report).toMatchObject({ listed: 1, refreshed: 1, failed: 0, ended: 'done' });
+      expect(t.fake.callsTo('refresh')).toHaveLength(1);
+      expect(t.errors.some((e) => isThreadsAuthError(e) && e.code === 'store_unavailable')).toBe(true);
+      expect((await t.direct.get(USER_ID))?.issuedAt).toBe(t.now());
+    });
+
+    it('an upkeep run over a store that stays down rejects with store_unavailable after retry.attempts listings', async () => {
+      const t = await setup();
+      t.advance(58 * DAY);
+      t.proxy.refuse();
+      const started = Date.now();
+      await expect(t.auth.refreshDue({ retry: { attempts: 2 } })).rejects.toMatchObject({ code: 'store_unavailable' });
+      // One wait of 1 s between the two listings, each answered (refused) within storeTimeoutMs.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+      expect(t.fake.callsTo('refresh')).toHaveLength(0);
     });
 
     it('a store cut for 3 s while a request refreshes a token about to expire answers that request without a 5xx', async () => {
