@@ -8,6 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Browser } from '@threads-auth/contract-tests/adapter';
 import { type FakeThreads, startFakeThreads } from '@threads-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -48,24 +49,6 @@ const RUNTIMES = [
   { name: 'Bun', pkg: 'bun', args: ['server.mjs'] },
   { name: 'Deno', pkg: 'deno', args: ['run', '--allow-net=127.0.0.1', '--allow-env=FAKE_THREADS', '--allow-read', 'server.mjs'] },
 ] as const;
-
-/** Cookies as a browser keeps them, for the few requests of one sign-in. */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  keep(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at);
-      const value = pair.slice(at + 1);
-      if (value === '' || /max-age=0(;|$)/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
 
 for (const runtime of RUNTIMES) {
   const found = executable(runtime.pkg);
@@ -118,32 +101,29 @@ for (const runtime of RUNTIMES) {
       await fake?.close();
     });
 
-    async function signIn(basePath: string, mePath: string): Promise<Jar> {
-      const jar = new Jar();
-      const login = await fetch(`${origin}${basePath}/login`, { redirect: 'manual' });
+    const userOf = async (response: Response) => ((await response.json()) as { runtime: string; userId: string | null }).userId;
+
+    async function signIn(basePath: string, mePath: string): Promise<Browser> {
+      const browser = new Browser(origin);
+      const login = await browser.fetch(`${basePath}/login`);
       expect(login.status).toBe(302);
-      jar.keep(login);
       const back = await fake.approve(login.headers.get('location')!);
-      const callback = await fetch(back.replace(/#.*$/, ''), { redirect: 'manual', headers: { cookie: jar.header() } });
+      const callback = await browser.fetch(back.replace(/#.*$/, ''));
       expect(callback.status, await callback.clone().text()).toBe(302);
-      jar.keep(callback);
-      const me = await fetch(`${origin}${mePath}`, { headers: { cookie: jar.header() } });
+      const me = await browser.fetch(mePath);
       expect(await me.json()).toMatchObject({ runtime: expect.stringMatching(new RegExp(`^${runtime.pkg} `)), userId: expect.any(String) });
-      return jar;
+      return browser;
     }
 
     it('signs in through the Hono middleware, guards by scope, and signs out', async () => {
-      const anonymous = await fetch(`${origin}/me`);
-      expect(await anonymous.json()).toMatchObject({ userId: null });
-      expect((await fetch(`${origin}/publish`)).status).toBe(401);
-      const jar = await signIn('/auth/threads', '/me');
-      const publish = await fetch(`${origin}/publish`, { headers: { cookie: jar.header() } });
-      expect(publish.status).toBe(200);
-      const logout = await fetch(`${origin}/auth/threads/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: jar.header(), origin } });
+      const anonymous = new Browser(origin);
+      expect(await userOf(await anonymous.fetch('/me'))).toBeNull();
+      expect((await anonymous.fetch('/publish')).status).toBe(401);
+      const browser = await signIn('/auth/threads', '/me');
+      expect((await browser.fetch('/publish')).status).toBe(200);
+      const logout = await browser.fetch('/auth/threads/logout', { method: 'POST', headers: { origin } });
       expect(logout.status).toBeLessThan(400);
-      jar.keep(logout);
-      const after = await fetch(`${origin}/me`, { headers: { cookie: jar.header() } });
-      expect(await after.json()).toMatchObject({ userId: null });
+      expect(await userOf(await browser.fetch('/me'))).toBeNull();
     });
 
     it('signs in through the plain Web-standard handler', async () => {
@@ -151,11 +131,10 @@ for (const runtime of RUNTIMES) {
     });
 
     it('refuses a forged session cookie as nobody signed in', async () => {
-      const jar = await signIn('/auth/threads', '/me');
-      const [name, value] = [...jar.cookies].find(([n]) => n.includes('session'))!;
-      const forged = `${value.slice(0, -4)}${value.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
-      const me = await fetch(`${origin}/me`, { headers: { cookie: `${name}=${forged}` } });
-      expect(await me.json()).toMatchObject({ userId: null });
+      const browser = await signIn('/auth/threads', '/me');
+      const [name, value] = [...browser.jar].find(([n]) => n.includes('session'))!;
+      browser.jar.set(name, `${value.slice(0, -4)}${value.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`);
+      expect(await userOf(await browser.fetch('/me'))).toBeNull();
       expect(stderr).not.toMatch(/TH[A-Za-z0-9]{20,}/);
     });
   });
