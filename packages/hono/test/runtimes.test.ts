@@ -70,6 +70,9 @@ for (const runtime of RUNTIMES) {
           HOME: process.env['HOME'],
           // Deno keeps its module cache under DENO_DIR; Bun needs no more.
           ...(process.env['DENO_DIR'] === undefined ? {} : { DENO_DIR: process.env['DENO_DIR'] }),
+          // Loopback only: no update check (Deno), no crash reports or telemetry (Bun).
+          DENO_NO_UPDATE_CHECK: '1',
+          DO_NOT_TRACK: '1',
           FAKE_THREADS: JSON.stringify({ clientId: fake.clientId, clientSecret: fake.clientSecret, authorizationUrl: fake.authorizationUrl, graphUrl: fake.url }),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
