@@ -36,8 +36,9 @@ export function refreshOffset(userId: string, windowMs: number): number {
 }
 
 const MAX_PAUSE_MS = 15 * 60_000;
-/** The first wait before a failed listing is tried again, doubled each time up to the second (see `readPage`). */
+/** The first wait before a failed listing is tried again (see `readPage`); doubled after each failure. */
 const LIST_RETRY_MS = 1_000;
+/** The longest wait between two listings. */
 const MAX_LIST_RETRY_MS = 30_000;
 /**
  * How long a listed page stays claimed ({@link DueQuery.claim}): other workers list past it meanwhile. A page
